@@ -1,0 +1,14 @@
+/// A named provider credential (`credential_list` entry or `POST /credentials`), decrypted.
+public struct Credential: Sendable {
+    public var name: String
+    /// `credential_info.custom_llm_provider`, when given.
+    public var provider: Provider?
+    /// `credential_values.api_key`.
+    public var apiKey: Secret?
+
+    public init(name: String, provider: Provider? = nil, apiKey: Secret? = nil) {
+        self.name = name
+        self.provider = provider
+        self.apiKey = apiKey
+    }
+}

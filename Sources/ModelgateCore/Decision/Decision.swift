@@ -1,0 +1,73 @@
+/// The engine's answer for one request: allow with what to inject, or deny with a reason.
+public struct Decision: Sendable {
+    public var allow: Bool
+    /// 200 on allow, else the deny reason's status.
+    public var status: Int
+    public var reason: DenyReason?
+    /// Human-readable, never holds a key or secret.
+    public var message: String
+    /// `"model"` when the denial is about a model, else nil (OpenAI error shape).
+    public var param: String?
+    public var models: [NamedModel]
+    public var modelGroup: String?
+    /// Provider-native id of the chosen deployment, so a proxy can route on it.
+    public var modelID: String?
+    public var provider: String?
+    public var keyAlias: String?
+    public var teamID: String?
+    public var userID: String?
+    /// The recognised route shape, for logs and metrics (e.g. `bedrock`, `openai`).
+    public var routeShape: String?
+    /// Provider credential to put on the upstream request.
+    public var credential: InjectedCredential?
+    /// Client credential headers that must not reach upstream and are not being injected.
+    public var removeHeaders: [String]
+    /// Query parameters to strip (a virtual key sent as `?key=`).
+    public var removeQueryParameters: [String]
+
+    public init(
+        allow: Bool, status: Int, reason: DenyReason? = nil, message: String, param: String? = nil,
+        models: [NamedModel] = [], modelGroup: String? = nil, modelID: String? = nil,
+        provider: String? = nil, keyAlias: String? = nil, teamID: String? = nil,
+        userID: String? = nil, routeShape: String? = nil, credential: InjectedCredential? = nil,
+        removeHeaders: [String] = [], removeQueryParameters: [String] = []
+    ) {
+        self.allow = allow
+        self.status = status
+        self.reason = reason
+        self.message = message
+        self.param = param
+        self.models = models
+        self.modelGroup = modelGroup
+        self.modelID = modelID
+        self.provider = provider
+        self.keyAlias = keyAlias
+        self.teamID = teamID
+        self.userID = userID
+        self.routeShape = routeShape
+        self.credential = credential
+        self.removeHeaders = removeHeaders
+        self.removeQueryParameters = removeQueryParameters
+    }
+
+    /// A denial with the reason's status.
+    public static func deny(_ reason: DenyReason, _ message: String, param: String? = nil) -> Decision {
+        Decision(allow: false, status: reason.httpStatus, reason: reason, message: message, param: param)
+    }
+}
+
+/// A provider credential placed on the upstream request.
+public struct InjectedCredential: Sendable {
+    /// Lower-case header name (`authorization`, `api-key`, `x-api-key`, `x-goog-api-key`).
+    public var headerName: String
+    /// The full header value, e.g. `Bearer …`.
+    public var headerValue: Secret
+    /// For gemini: the provider key also replaces a `?key=` query parameter (gRPC front only).
+    public var queryParameter: (name: String, value: Secret)?
+
+    public init(headerName: String, headerValue: Secret, queryParameter: (name: String, value: Secret)? = nil) {
+        self.headerName = headerName
+        self.headerValue = headerValue
+        self.queryParameter = queryParameter
+    }
+}

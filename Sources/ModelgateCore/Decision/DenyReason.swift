@@ -1,0 +1,26 @@
+/// Why a request was denied; the raw value is the wire code of CONTRACT §4.
+public enum DenyReason: String, Sendable, CaseIterable {
+    case missingKey = "missing_key"
+    case invalidKey = "invalid_key"
+    case keyExpired = "key_expired"
+    case keyBlocked = "key_blocked"
+    case ambiguousCredentials = "ambiguous_credentials"
+    case ambiguousPath = "ambiguous_path"
+    case bodyTooLarge = "body_too_large"
+    case bodyIncomplete = "body_incomplete"
+    case malformedBody = "malformed_body"
+    case modelNotFound = "model_not_found"
+    case keyModelAccessDenied = "key_model_access_denied"
+    case teamModelAccessDenied = "team_model_access_denied"
+    case userModelAccessDenied = "user_model_access_denied"
+    case tagAccessDenied = "tag_access_denied"
+    case credentialUnavailable = "credential_unavailable"
+
+    /// 401 for problems with the caller's own key, 403 for everything else.
+    public var httpStatus: Int {
+        switch self {
+        case .missingKey, .invalidKey, .keyExpired, .keyBlocked, .ambiguousCredentials: return 401
+        default: return 403
+        }
+    }
+}

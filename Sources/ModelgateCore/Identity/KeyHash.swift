@@ -1,0 +1,57 @@
+import Crypto
+
+/// SHA-256 of a virtual key: the only form in which keys are stored or compared.
+public struct KeyHash: Hashable, Sendable, CustomStringConvertible {
+    // Four words hash and compare faster than a 32-byte array.
+    public let w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64
+
+    /// Hashes a raw key (`sk-…`).
+    public init(hashing key: String) {
+        var key = key
+        let digest = key.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        var words: [UInt64] = [0, 0, 0, 0]
+        digest.withUnsafeBytes { raw in
+            for i in 0..<4 {
+                var w: UInt64 = 0
+                for j in 0..<8 { w = (w << 8) | UInt64(raw[i * 8 + j]) }
+                words[i] = w
+            }
+        }
+        (w0, w1, w2, w3) = (words[0], words[1], words[2], words[3])
+    }
+
+    /// Parses 64 hex digits (as stored in the database).
+    public init?(hex: String) {
+        let utf8 = Array(hex.utf8)
+        guard utf8.count == 64 else { return nil }
+        var words: [UInt64] = []
+        for i in 0..<4 {
+            var w: UInt64 = 0
+            for c in utf8[(i * 16)..<(i * 16 + 16)] {
+                guard let v = Self.hexValue(c) else { return nil }
+                w = (w << 4) | UInt64(v)
+            }
+            words.append(w)
+        }
+        (w0, w1, w2, w3) = (words[0], words[1], words[2], words[3])
+    }
+
+    /// Lower-case hex, 64 digits.
+    public var hex: String {
+        [w0, w1, w2, w3].map { word in
+            let s = String(word, radix: 16)
+            return String(repeating: "0", count: 16 - s.count) + s
+        }.joined()
+    }
+
+    public var description: String { hex }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}

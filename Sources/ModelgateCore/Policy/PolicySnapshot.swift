@@ -1,0 +1,44 @@
+import struct Foundation.Date
+
+/// Everything a check needs, frozen: catalog, keys, teams, users, decrypted credentials.
+///
+/// Built once per config load or admin write and swapped in whole through `SnapshotHolder`;
+/// a check reads it without locks, queries or decoding.
+public final class PolicySnapshot: Sendable {
+    public let catalog: ModelCatalog
+    public let keys: [KeyHash: VirtualKey]
+    public let teams: [String: Team]
+    public let users: [String: User]
+    public let credentials: [String: Credential]
+    public let settings: GateSettings
+    /// Increases with every swap; shown in metrics and readiness.
+    public let generation: UInt64
+    public let builtAt: Date
+    /// Mount prefixes split into decoded segments, once.
+    let mountPrefixSegments: [[Substring]]
+    /// Modelless routes as (method, path), once.
+    let modellessRoutes: [(method: Substring, path: Substring)]
+
+    public init(parts: PolicyParts, generation: UInt64 = 0, builtAt: Date = Date(timeIntervalSince1970: 0)) {
+        catalog = ModelCatalog(deployments: parts.deployments)
+        keys = Dictionary(parts.keys.map { ($0.hash, $0) }, uniquingKeysWith: { _, last in last })
+        teams = Dictionary(parts.teams.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        users = Dictionary(parts.users.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        credentials = Dictionary(parts.credentials.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+        settings = parts.settings
+        self.generation = generation
+        self.builtAt = builtAt
+        mountPrefixSegments = parts.settings.mountPrefixes
+            .map { $0.split(separator: "/", omittingEmptySubsequences: true) }
+            .filter { !$0.isEmpty }
+            .sorted { $0.count > $1.count }
+        modellessRoutes = parts.settings.modellessRoutes.compactMap { route in
+            let pieces = route.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            guard pieces.count == 2 else { return nil }
+            return (method: pieces[0], path: pieces[1])
+        }
+    }
+
+    /// A snapshot that denies every model request (no config loaded).
+    public static let empty = PolicySnapshot(parts: PolicyParts())
+}

@@ -1,0 +1,1 @@
+// The gRPC front lands with the gRPC issue.

@@ -1,0 +1,1 @@
+// The HTTP front lands with the service issue.
