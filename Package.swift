@@ -132,5 +132,10 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // Runs the built `modelgate` executable (serve, check, config validate) as users do.
+        .testTarget(
+            name: "ModelgateCLITests",
+            dependencies: ["ModelgateTestSupport"]
+        ),
     ]
 )
