@@ -77,6 +77,13 @@ struct KeyCommand: ParsableCommand {
         @Option(help: "Only this user's keys.") var user: String?
         @Flag(help: "Print JSON.") var json = false
 
+        static func row(_ key: StoredKey) -> [String] {
+            let models = key.models.isEmpty ? "(any)" : key.models.joined(separator: ",")
+            let expires = key.expires.map(CLIOutput.time) ?? "never"
+            return [String(key.hash.hex.prefix(12)), key.keyName, key.alias ?? "-", key.teamID ?? "-", key.userID ?? "-",
+                    models, key.blocked ? "yes" : "no", expires]
+        }
+
         func run() throws {
             let keys = try store.run { try $0.listKeys(teamID: team, userID: user) }
             if json {
@@ -85,11 +92,7 @@ struct KeyCommand: ParsableCommand {
             }
             CLIOutput.table(
                 header: ["TOKEN", "KEY_NAME", "ALIAS", "TEAM", "USER", "MODELS", "BLOCKED", "EXPIRES"],
-                rows: keys.map { key in
-                    [String(key.hash.hex.prefix(12)), key.keyName, key.alias ?? "-", key.teamID ?? "-", key.userID ?? "-",
-                     key.models.isEmpty ? "(any)" : key.models.joined(separator: ","), key.blocked ? "yes" : "no",
-                     key.expires.map(CLIOutput.time) ?? "never"]
-                })
+                rows: keys.map(Self.row))
         }
     }
 
@@ -151,7 +154,7 @@ struct AdminStoreOptions: ParsableArguments {
 
     /// Opens the database and runs `operation`; a refused operation prints its reason and
     /// exits 1, a database that cannot be opened exits 2.
-    func run<T>(_ operation: (AdminOperations) throws(AdminError) -> T) throws -> T {
+    func run<T>(_ operation: (AdminOperations) throws -> T) throws -> T {
         var logger = Logger(label: "modelgate.admin")
         logger.logLevel = .warning
         let environment = ProcessInfo.processInfo.environment
@@ -177,7 +180,7 @@ struct AdminStoreOptions: ParsableArguments {
             staticTeamIDs: { [teamIDs] in teamIDs })
         do {
             return try operation(operations)
-        } catch {
+        } catch let error as AdminError {
             CLIOutput.error(error.message)
             throw ExitCode(1)
         }

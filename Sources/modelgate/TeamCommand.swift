@@ -103,18 +103,19 @@ struct TeamCommand: ParsableCommand {
         @OptionGroup var store: AdminStoreOptions
         @Flag(help: "Print JSON.") var json = false
 
+        static func row(_ team: StoredTeam) -> [String] {
+            let models = team.models.isEmpty ? "(any)" : team.models.joined(separator: ",")
+            let modelConfig = team.metadata["model_config"].map(\.jsonText) ?? "-"
+            return [team.id, team.alias ?? "-", models, team.blocked ? "yes" : "no", modelConfig]
+        }
+
         func run() throws {
             let teams = try store.run { try $0.listTeams() }
             if json {
                 print(CLIOutput.json(teams))
                 return
             }
-            CLIOutput.table(
-                header: ["TEAM_ID", "ALIAS", "MODELS", "BLOCKED", "MODEL_CONFIG"],
-                rows: teams.map { team in
-                    [team.id, team.alias ?? "-", team.models.isEmpty ? "(any)" : team.models.joined(separator: ","),
-                     team.blocked ? "yes" : "no", team.metadata["model_config"].map(\.jsonText) ?? "-"]
-                })
+            CLIOutput.table(header: ["TEAM_ID", "ALIAS", "MODELS", "BLOCKED", "MODEL_CONFIG"], rows: teams.map(Self.row))
         }
     }
 

@@ -77,17 +77,18 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var store: AdminStoreOptions
         @Flag(help: "Print JSON.") var json = false
 
+        static func row(_ user: StoredUser) -> [String] {
+            let models = user.models.isEmpty ? "(any)" : user.models.joined(separator: ",")
+            return [user.id, user.alias ?? "-", user.email ?? "-", models]
+        }
+
         func run() throws {
             let users = try store.run { try $0.listUsers() }
             if json {
                 print(CLIOutput.json(users))
                 return
             }
-            CLIOutput.table(
-                header: ["USER_ID", "ALIAS", "EMAIL", "MODELS"],
-                rows: users.map { user in
-                    [user.id, user.alias ?? "-", user.email ?? "-", user.models.isEmpty ? "(any)" : user.models.joined(separator: ",")]
-                })
+            CLIOutput.table(header: ["USER_ID", "ALIAS", "EMAIL", "MODELS"], rows: users.map(Self.row))
         }
     }
 }

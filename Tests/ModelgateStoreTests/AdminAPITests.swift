@@ -11,7 +11,7 @@ final class AdminAPITests {
 
     init() throws {
         directory = try TemporaryDirectory()
-        service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: Logger(label: "test"))
+        service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: quietLogger)
     }
 
     deinit { directory.cleanup() }
@@ -50,7 +50,7 @@ final class AdminAPITests {
     func noMasterKey() async throws {
         let other = try TemporaryDirectory()
         defer { other.cleanup() }
-        let service = try PolicyService(configPath: nil, databasePath: other.databasePath, environment: environment(master: false), logger: Logger(label: "test"))
+        let service = try PolicyService(configPath: nil, databasePath: other.databasePath, environment: environment(master: false), logger: quietLogger)
         let answer = try await service.call("POST", "/key/generate", "{}")
         #expect(answer.status == 401)
         #expect(answer.errorMessage?.contains("no master key is configured") == true)
@@ -298,7 +298,7 @@ final class AdminAPITests {
     func credentialNeedsSecretKey() async throws {
         let other = try TemporaryDirectory()
         defer { other.cleanup() }
-        let service = try PolicyService(configPath: nil, databasePath: other.databasePath, environment: environment(secret: false), logger: Logger(label: "test"))
+        let service = try PolicyService(configPath: nil, databasePath: other.databasePath, environment: environment(secret: false), logger: quietLogger)
         let answer = try await service.call("POST", "/credentials", #"{"credential_name": "c", "credential_values": {"api_key": "v"}}"#)
         #expect(answer.status == 400)
         #expect(answer.errorMessage == "MODELGATE_SECRET_KEY is not set; refusing to store a credential")

@@ -22,7 +22,7 @@ struct ConfigMergeTests {
     func builder(_ store: PolicyStore, cipher: CredentialCipher?, environmentMasterKey: String? = nil, config: GatewayConfig = config()) -> SnapshotBuilder {
         SnapshotBuilder(
             holder: SnapshotHolder(.empty), store: store, cipher: cipher, config: config,
-            environmentMasterKey: environmentMasterKey, logger: Logger(label: "test"))
+            environmentMasterKey: environmentMasterKey, logger: quietLogger)
     }
 
     @Test("config parts and stored parts merge; the database wins on the same name")
@@ -33,7 +33,7 @@ struct ConfigMergeTests {
         let cipher = try #require(CredentialCipher(secret: secretKey))
         let builder = builder(store, cipher: cipher)
         let operations = AdminOperations(
-            store: store, cipher: cipher, logger: Logger(label: "test"),
+            store: store, cipher: cipher, logger: quietLogger,
             staticTeamIDs: { builder.configTeamIDs }, didChange: { try builder.rebuild() })
 
         // A key may name a team the config file defines.
@@ -56,7 +56,7 @@ struct ConfigMergeTests {
         defer { directory.cleanup() }
         let store = try PolicyStore(path: directory.databasePath)
         let cipher = try #require(CredentialCipher(secret: secretKey))
-        let writer = AdminOperations(store: store, cipher: cipher, logger: Logger(label: "test"))
+        let writer = AdminOperations(store: store, cipher: cipher, logger: quietLogger)
         _ = try writer.addCredential(CredentialNewRequest(name: "shared", values: ["api_key": "stored-value"]))
         _ = try writer.addCredential(CredentialNewRequest(name: "only-stored", values: ["api_key": "x"]))
 
@@ -89,7 +89,7 @@ struct ConfigMergeTests {
         defer { directory.cleanup() }
         let store = try PolicyStore(path: directory.databasePath)
         let builder = builder(store, cipher: nil)
-        let operations = AdminOperations(store: store, cipher: nil, logger: Logger(label: "test"), didChange: { try builder.rebuild() })
+        let operations = AdminOperations(store: store, cipher: nil, logger: quietLogger, didChange: { try builder.rebuild() })
         let generated = try operations.generateKey(KeyGenerateRequest())
         let generation = builder.holder.snapshot.generation
 

@@ -28,7 +28,7 @@ final class CapturedLogs: Sendable {
     func append(_ line: String) { lines.withLock { $0.append(line) } }
 
     func logger() -> Logger {
-        Logger(label: "test") { _ in CapturingHandler(sink: self) }
+        Logger(label: "test", factory: { _ in CapturingHandler(sink: self) })
     }
 
     private struct CapturingHandler: LogHandler {
@@ -98,3 +98,6 @@ struct FixtureError: Error, CustomStringConvertible {
 extension JSONValue {
     subscript(_ field: String) -> JSONValue? { objectValue?[field] }
 }
+
+/// Tests log nowhere unless they capture.
+let quietLogger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })

@@ -34,7 +34,7 @@ struct SecretsAtRestTests {
     func sqliteDumpHoldsNoSecret() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: Logger(label: "test"))
+        let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: quietLogger)
         let secrets = try await populate(service)
 
         let dump = try Self.sqliteDump(directory.databasePath)
@@ -52,7 +52,7 @@ struct SecretsAtRestTests {
     func rawFilesHoldNoSecret() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: Logger(label: "test"))
+        let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: quietLogger)
         let secrets = try await populate(service)
 
         // Every column of every table, read through SQLite.
@@ -90,7 +90,7 @@ struct SecretsAtRestTests {
     func onlyTheHashIsStored() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: Logger(label: "test"))
+        let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: quietLogger)
         let answer = try await service.call("POST", "/key/generate", #"{"key_alias": "a"}"#)
         let rawKey = try #require(answer["key"]?.stringValue)
         let row = try #require(try service.store.read { db in try Row.fetchOne(db, sql: "SELECT * FROM virtual_key") })
@@ -183,7 +183,7 @@ struct CredentialCipherTests {
     func wrongSecretLeavesCredentialsUnavailable() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: Logger(label: "test"))
+        let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: quietLogger)
         _ = try await service.call("POST", "/credentials", #"{"credential_name": "c", "credential_values": {"api_key": "v"}}"#)
         #expect(service.holder.snapshot.credentials["c"]?.apiKey?.reveal == "v")
 

@@ -11,7 +11,7 @@ struct SeedScenarioTests {
     func seedScenario() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: Logger(label: "test"))
+        let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: quietLogger)
 
         // curl -X POST /credentials (twice)
         let gemini = try await service.call("POST", "/credentials", #"""

@@ -51,7 +51,7 @@ struct StoreLifecycleTests {
     func restartKeepsEverything() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let logger = Logger(label: "test")
+        let logger = quietLogger
 
         var first: PolicyService? = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: logger)
         let service = try #require(first)
@@ -92,7 +92,7 @@ struct StoreLifecycleTests {
     func writesSwapBeforeAnswering() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: Logger(label: "test"))
+        let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: quietLogger)
         let generation = service.holder.snapshot.generation
 
         let generated = try await service.call("POST", "/key/generate", #"{"models": ["a"]}"#)
@@ -115,9 +115,9 @@ struct StoreLifecycleTests {
     func reloadPicksUpOfflineWrites() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: Logger(label: "test"))
+        let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: quietLogger)
 
-        let offline = AdminOperations(store: try PolicyStore(path: directory.databasePath), cipher: nil, logger: Logger(label: "cli"))
+        let offline = AdminOperations(store: try PolicyStore(path: directory.databasePath), cipher: nil, logger: quietLogger)
         var request = KeyGenerateRequest()
         request.alias = "from-cli"
         let generated = try offline.generateKey(request)
@@ -131,7 +131,7 @@ struct StoreLifecycleTests {
     func noConfigStillLoadsKeys() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: Logger(label: "test"))
+        let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: quietLogger)
         _ = try await service.call("POST", "/key/generate", "{}")
         #expect(service.holder.snapshot.catalog.deployments.isEmpty)
         #expect(service.holder.snapshot.keys.count == 1)
@@ -143,7 +143,7 @@ struct StoreLifecycleTests {
         defer { directory.cleanup() }
         let missing = directory.url.appendingPathComponent("nope.yaml").path
         #expect {
-            _ = try PolicyService(configPath: missing, databasePath: directory.databasePath, environment: [:], logger: Logger(label: "test"))
+            _ = try PolicyService(configPath: missing, databasePath: directory.databasePath, environment: [:], logger: quietLogger)
         } throws: { error in
             "\(error)".contains("cannot read the config file \(missing)")
         }
