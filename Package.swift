@@ -51,6 +51,7 @@ let package = Package(
                 "ModelgateConfig",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // Audit log lines and metrics for every decision, shared by the HTTP and gRPC fronts.
@@ -120,6 +121,10 @@ let package = Package(
         .testTarget(
             name: "ModelgateConfigTests",
             dependencies: ["ModelgateConfig"]
+        ),
+        .testTarget(
+            name: "ModelgateStoreTests",
+            dependencies: ["ModelgateStore", "ModelgateCore", "ModelgateConfig", "ModelgateTestSupport"]
         ),
         .testTarget(
             name: "ModelgateHTTPTests",

@@ -7,7 +7,7 @@ struct Modelgate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modelgate",
         abstract: "Authorization sidecar for LLM API traffic: may this key call this model?",
-        subcommands: [ServeCommand.self, CheckCommand.self, ConfigCommand.self, KeyCommand.self, TeamCommand.self, CredentialCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, ConfigCommand.self, KeyCommand.self, TeamCommand.self, UserCommand.self, CredentialCommand.self]
     )
 
     /// ArgumentParser's own entry point, except that usage errors exit 2 (CONTRACT §1:
