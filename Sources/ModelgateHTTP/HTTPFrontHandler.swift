@@ -94,7 +94,17 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         let bodyFollows = (announced ?? 0) > 0 || head.headers.contains(name: "transfer-encoding")
+        if bodyFollows && Self.expectsContinue(head) {
+            // curl sends `Expect: 100-continue` for bodies over 1 KiB and then waits a second
+            // before sending anyway; without this the body timeout would race that wait.
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+        }
         if bodyFollows && route.isCheck { armBodyTimer(context: context) }
+    }
+
+    private static func expectsContinue(_ head: HTTPRequestHead) -> Bool {
+        head.version.major == 1 && head.version.minor >= 1
+            && head.headers["expect"].contains { $0.lowercased() == "100-continue" }
     }
 
     private func receiveBody(context: ChannelHandlerContext, part: inout ByteBuffer) {
