@@ -37,6 +37,8 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Tells a stale body timer from the current request's.
     private var requestNumber: UInt64 = 0
 
+    private static let retainedBodyCapacity = 64 * 1024
+
     init(shared: FrontShared) {
         self.shared = shared
     }
@@ -72,7 +74,13 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
         phase = .reading
         self.head = head
         route = FrontRoute.classify(method: head.method, uri: head.uri)
-        body?.clear()
+        // Reuse the body buffer across a keep-alive connection, but do not let one large body
+        // pin its memory for the connection's lifetime.
+        if let capacity = body?.capacity, capacity > Self.retainedBodyCapacity {
+            body = nil
+        } else {
+            body?.clear()
+        }
         bodyProgressed = false
         switch route {
         case .checkNginx, .checkEnvoy:
