@@ -77,6 +77,10 @@ let package = Package(
             dependencies: [
                 "ModelgateCore",
                 "ModelgateObservability",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
         // The command line: serve, check, key/team/credential admin, config validate.
@@ -107,6 +111,20 @@ let package = Package(
         .testTarget(
             name: "ModelgateConfigTests",
             dependencies: ["ModelgateConfig"]
+        ),
+        .testTarget(
+            name: "ModelgateGRPCTests",
+            dependencies: [
+                "ModelgateGRPC",
+                "ModelgateCore",
+                "ModelgateObservability",
+                "ModelgateTestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )
