@@ -26,7 +26,7 @@ import Testing
     @Test func cancellingRunStopsGracefullyWithoutError() async throws {
         let front = makeFront()
         let running = Task { try await front.run() }
-        let port = try await front.listeningPort
+        let port = try await front.listeningPort()
         #expect(port > 0)
         running.cancel()
         try await running.value
@@ -34,16 +34,39 @@ import Testing
 
     @Test func shutdownBeforeRunMakesRunReturnAtOnce() async throws {
         let front = makeFront()
-        front.beginGracefulShutdown()
+        front.triggerGracefulShutdown()
         try await front.run()
+        await #expect(throws: GRPCFrontError.self) { try await front.listeningPort() }
+    }
+
+    @Test func aFrontRunsOnce() async throws {
+        let front = makeFront()
+        let running = Task { try await front.run() }
+        _ = try await front.listeningPort()
+        await #expect(throws: GRPCFrontError.self) { try await front.run() }
+        front.triggerGracefulShutdown()
+        try await running.value
+        await #expect(throws: GRPCFrontError.self) { try await front.listeningPort() }
+    }
+
+    @Test func portWaitersLearnOfABindFailure() async throws {
+        let first = makeFront()
+        let running = Task { try await first.run() }
+        let port = try await first.listeningPort()
+        let second = makeFront(port: port)
+        async let waiting = second.listeningPort()
+        await #expect(throws: (any Error).self) { try await second.run() }
+        await #expect(throws: (any Error).self) { try await waiting }
+        first.triggerGracefulShutdown()
+        try await running.value
     }
 
     @Test func aPortInUseIsAnError() async throws {
         let first = makeFront()
         let running = Task { try await first.run() }
-        let port = try await first.listeningPort
+        let port = try await first.listeningPort()
         await #expect(throws: (any Error).self) { try await makeFront(port: port).run() }
-        first.beginGracefulShutdown()
+        first.triggerGracefulShutdown()
         try await running.value
     }
 
@@ -65,7 +88,7 @@ import Testing
     @Test func inFlightCheckFinishesDuringGracefulShutdown() async throws {
         let front = makeFront()
         let running = Task { try await front.run() }
-        let port = try await front.listeningPort
+        let port = try await front.listeningPort()
         let (started, startedContinuation) = AsyncStream<Void>.makeStream()
         let (gate, openGate) = AsyncStream<Void>.makeStream()
         let request = allowedRequest
@@ -75,7 +98,7 @@ import Testing
             async let call = slowCheck(client: client, request: request, started: startedContinuation, gate: gate)
             for await _ in started { break }
             try await Task.sleep(for: .milliseconds(100))
-            front.beginGracefulShutdown()
+            front.triggerGracefulShutdown()
             try await Task.sleep(for: .milliseconds(200))
             openGate.yield()
             return try await call
@@ -88,7 +111,7 @@ import Testing
     @Test func drainTimeoutCutsAStuckCheck() async throws {
         let front = makeFront(drainTimeout: .milliseconds(300))
         let running = Task { try await front.run() }
-        let port = try await front.listeningPort
+        let port = try await front.listeningPort()
         let (started, startedContinuation) = AsyncStream<Void>.makeStream()
         // Held until the end: dropping the continuation would finish the stream and open the gate.
         let (gate, gateContinuation) = AsyncStream<Void>.makeStream()
@@ -101,7 +124,7 @@ import Testing
         try await withGRPCClient(transport: transport) { client in
             async let call = slowCheck(client: client, request: request, started: startedContinuation, gate: gate)
             for await _ in started { break }
-            front.beginGracefulShutdown()
+            front.triggerGracefulShutdown()
             try await running.value
             await #expect(throws: (any Error).self) { _ = try await call }
         }

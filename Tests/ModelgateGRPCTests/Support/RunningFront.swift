@@ -19,17 +19,17 @@ func withRunningFront<Result: Sendable>(
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await front.run() }
         do {
-            let port = try await front.listeningPort
+            let port = try await front.listeningPort()
             let transport = try HTTP2ClientTransport.Posix(
                 target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
             let result = try await withGRPCClient(transport: transport) { client in
                 try await body(AuthorizationClient(wrapping: client), front)
             }
-            front.beginGracefulShutdown()
+            front.triggerGracefulShutdown()
             try await group.waitForAll()
             return result
         } catch {
-            front.beginGracefulShutdown()
+            front.triggerGracefulShutdown()
             try? await group.waitForAll()
             throw error
         }
