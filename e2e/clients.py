@@ -152,16 +152,15 @@ def _env(name: str, value: str | None):
 
 def bedrock_client(proxy, key, *, auth: str, prefix: str = ""):
     """A bedrock-runtime client through the proxy. auth 'bearer': the virtual key is the Bedrock
-    API key (AWS_BEARER_TOKEN_BEDROCK), over the proxy's TLS listener because botocore refuses
-    bearer tokens over plain HTTP. auth 'sigv4': signed with throwaway AWS credentials, the
-    virtual key in x-api-key."""
+    API key, over the proxy's TLS listener because botocore refuses bearer tokens over plain
+    HTTP. auth 'sigv4': signed with throwaway AWS credentials, the virtual key in x-api-key.
+    botocore reads AWS_BEARER_TOKEN_BEDROCK when it sends, so calls run inside `bedrock_env`."""
     config = botocore.config.Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=TIMEOUT)
-    if auth == "bearer":
-        with _env("AWS_BEARER_TOKEN_BEDROCK", key):
+    with bedrock_env(key, auth):
+        if auth == "bearer":
             client = _boto_session.client("bedrock-runtime", region_name="us-east-1",
                                           endpoint_url=proxy.tls_url + prefix, verify=str(proxy.cert), config=config)
-    else:
-        with _env("AWS_BEARER_TOKEN_BEDROCK", None):
+        else:
             client = _boto_session.client("bedrock-runtime", region_name="us-east-1",
                                           endpoint_url=proxy.url + prefix, config=config,
                                           aws_access_key_id="AKIDE2EEXAMPLE", aws_secret_access_key="e2e-not-a-secret")
@@ -179,6 +178,11 @@ def bedrock_client(proxy, key, *, auth: str, prefix: str = ""):
     client.meta.events.register("before-sign.bedrock-runtime.*", add_headers)
     client.meta.events.register("before-parse.bedrock-runtime.*", keep_error_body)
     return client
+
+
+def bedrock_env(key: str, auth: str):
+    """AWS_BEARER_TOKEN_BEDROCK set to the virtual key (bearer) or unset (SigV4)."""
+    return _env("AWS_BEARER_TOKEN_BEDROCK", key if auth == "bearer" else None)
 
 
 @contextmanager
@@ -236,7 +240,7 @@ BEDROCK_IDS = {
 def bedrock_call(action: str, model_id: str, *, auth: str, prefix: str = ""):
     def run(proxy, key):
         client = bedrock_client(proxy, key, auth=auth, prefix=prefix)
-        with _boto_errors(client):
+        with bedrock_env(key, auth), _boto_errors(client):
             BEDROCK_ACTIONS[action](client, model_id)
     return run
 
@@ -274,8 +278,8 @@ def anthropic_bedrock(auth: str, stream: bool):
 
 # --- google-genai ------------------------------------------------------------------------------
 
-def _genai_options(base_url):
-    return genai_types.HttpOptions(base_url=base_url, headers=dict(SPOOF_HEADERS), timeout=TIMEOUT * 1000)
+def _genai_options(base_url, **more):
+    return genai_types.HttpOptions(base_url=base_url, headers=dict(SPOOF_HEADERS), timeout=TIMEOUT * 1000, **more)
 
 
 def gemini_generate(proxy, key):
@@ -284,7 +288,7 @@ def gemini_generate(proxy, key):
 
 
 def gemini_stream_mounted(proxy, key):
-    client = genai.Client(api_key=key, http_options=_genai_options(proxy.url + "/gemini"))
+    client = genai.Client(api_key=key, http_options=_genai_options(proxy.url + "/gemini", api_version="v1beta"))
     text = "".join(c.text or "" for c in client.models.generate_content_stream(model="gemini-2.5-pro", contents="hi"))
     assert text == REPLY_TEXT * 2
 
@@ -335,9 +339,9 @@ for _auth in ("sigv4", "bearer"):
             _bearer("bedrock"), "sonnet-v2", "bedrock"))
 
 SDK_CALLS += [
-    SdkCall("genai.generate_content[gemini]", gemini_generate, "/v1beta/models/gemini-2.5-pro:generateContent",
+    SdkCall("genai.generate_content[gemini,v1]", gemini_generate, "/v1/models/gemini-2.5-pro:generateContent",
             lambda s: ("x-goog-api-key", s.gemini), "gemini-2.5-pro", "gemini"),
-    SdkCall("genai.generate_content_stream[gemini,/gemini mount]", gemini_stream_mounted,
+    SdkCall("genai.generate_content_stream[gemini,v1beta,/gemini mount]", gemini_stream_mounted,
             "/gemini/v1beta/models/gemini-2.5-pro:streamGenerateContent",
             lambda s: ("x-goog-api-key", s.gemini), "gemini-2.5-pro", "gemini"),
     SdkCall("genai.generate_content[vertex]", vertex_generate,

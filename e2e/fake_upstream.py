@@ -91,8 +91,9 @@ def _body_json(body: bytes) -> dict:
 def answer(method: str, target: str, headers, body: bytes) -> tuple[int, str, bytes]:
     """(status, content type, body) for a request, by the route it names."""
     path = target.split("?", 1)[0]
+    azure = re.match(r"/openai/deployments/[^/]+(/.*)", path)
     for prefix in MOUNT_PREFIXES:
-        if path.startswith(prefix + "/"):
+        if not azure and path.startswith(prefix + "/"):
             path = path[len(prefix):]
             break
     req = _body_json(body) if "json" in (headers.get("content-type") or "") else {}
@@ -133,8 +134,7 @@ def answer(method: str, target: str, headers, body: bytes) -> tuple[int, str, by
             return 200, "application/json", _json({"totalTokens": 3})
         return 200, "application/json", _json(_gemini_response(gmodel))
 
-    openai_path = re.sub(r"^/openai/deployments/[^/]+", "", path)
-    openai_path = re.sub(r"^/v1(?=/)", "", openai_path)
+    openai_path = azure.group(1) if azure else re.sub(r"^/v1(?=/)", "", path)
     if openai_path == "/chat/completions":
         return 200, "application/json", _json({
             "id": "chatcmpl-e2e", "object": "chat.completion", "created": 1700000000, "model": model,

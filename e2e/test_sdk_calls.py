@@ -12,7 +12,7 @@ UNKNOWN_KEY_CALLS = [c for c in SDK_CALLS if c.name in {
     "openai.chat.completions", "openai.AzureOpenAI.chat", "anthropic.messages[x-api-key]",
     "anthropic.messages[bearer]", "boto3.converse[plain,sigv4]", "boto3.converse-stream[colon,bearer]",
     "anthropic.AnthropicBedrock.messages.create[bearer]", "anthropic.AnthropicBedrock.messages.create[sigv4]",
-    "genai.generate_content[gemini]", "genai.generate_content[vertex]",
+    "genai.generate_content[gemini,v1]", "genai.generate_content[vertex]",
 }]
 
 

@@ -126,6 +126,6 @@ def test_team_defaultconfig_openai_route_to_bedrock_group_gets_bedrock_credentia
 
 def test_team_defaultconfig_gemini_group_gets_gemini_credential(proxy, upstream, team):
     assert outcome(lambda: gemini_generate(proxy, team.key)) is None
-    r = checks.reached(upstream, virtual_key=team.key, path="/v1beta/models/gemini-2.5-pro:generateContent",
+    r = checks.reached(upstream, virtual_key=team.key, path="/v1/models/gemini-2.5-pro:generateContent",
                        credential=("x-goog-api-key", team.gemini_secret), group="gemini-2.5-pro", provider="gemini")
     _team_headers(r)
