@@ -21,7 +21,7 @@ NGINX_EXAMPLES = ROOT / "examples-nginx"
 ENVOY_EXAMPLES = ROOT / "examples-envoy"
 NJS_MODULE = Path("/usr/lib/nginx/modules/ngx_http_js_module.so")
 
-_PLACEHOLDER = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
+PLACEHOLDER = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
 
 
 def free_port() -> int:
@@ -33,10 +33,10 @@ def free_port() -> int:
 
 def render(template: str, values: dict[str, str]) -> str:
     """Fills ${NAME} placeholders; every placeholder must have a value (no silent blanks)."""
-    missing = sorted({m for m in _PLACEHOLDER.findall(template) if m not in values})
+    missing = sorted({m for m in PLACEHOLDER.findall(template) if m not in values})
     if missing:
         raise KeyError(f"no value for placeholders {missing}")
-    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), template)
+    return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), template)
 
 
 def wait_for_port(port: int, proc: subprocess.Popen | None = None, timeout: float = 20.0, what: str = ""):
@@ -127,23 +127,16 @@ def start_modelgate(binary: Path, workdir: Path, config: Path, env: dict[str, st
 NGINX_MODES = {"nginx-path": "modelgate-path.conf", "nginx-body": "modelgate-body.conf"}
 
 
-def start_nginx(mode: str, workdir: Path, modelgate_http: int, upstream_port: int,
-                cert: Path, key: Path) -> Managed:
-    """Runs examples-nginx/<mode's file> inside a minimal main config of its own prefix."""
-    d = workdir / mode
+def write_nginx_config(mode: str, d: Path, values: dict[str, str]) -> Path:
+    """examples-nginx/<mode's file> with its placeholders filled, inside a minimal main config
+    with its own prefix (pid, logs, temp paths) so it runs beside any system nginx."""
     d.mkdir(parents=True, exist_ok=True)
-    listen, tls_listen = free_port(), free_port()
-    values = {
-        "LISTEN": f"127.0.0.1:{listen}", "TLS_LISTEN": f"127.0.0.1:{tls_listen}",
-        "TLS_CERT": str(cert), "TLS_KEY": str(key),
-        "MODELGATE_HTTP": f"127.0.0.1:{modelgate_http}", "UPSTREAM": f"127.0.0.1:{upstream_port}",
-        "NJS_DIR": str(NGINX_EXAMPLES),
-    }
     snippet = render((NGINX_EXAMPLES / NGINX_MODES[mode]).read_text(), values)
     (d / "modelgate.conf").write_text(snippet)
     load = f"load_module {NJS_MODULE};\n" if "js_import" in snippet else ""
     temp = "\n".join(f"    {k}_temp_path {d}/{k}_temp;" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    (d / "nginx.conf").write_text(f"""{load}worker_processes 1;
+    main = d / "nginx.conf"
+    main.write_text(f"""{load}worker_processes 1;
 daemon off;
 pid {d}/nginx.pid;
 error_log {d}/error.log info;
@@ -154,12 +147,29 @@ http {{
     include {d}/modelgate.conf;
 }}
 """)
-    test = subprocess.run(["nginx", "-t", "-p", str(d), "-c", str(d / "nginx.conf"), "-e", str(d / "error.log")],
+    return main
+
+
+def nginx_test(main: Path) -> subprocess.CompletedProcess:
+    d = main.parent
+    return subprocess.run(["nginx", "-t", "-p", str(d), "-c", str(main), "-e", str(d / "error.log")],
                           capture_output=True, text=True)
+
+
+def start_nginx(mode: str, workdir: Path, modelgate_http: int, upstream_port: int,
+                cert: Path, key: Path) -> Managed:
+    d = workdir / mode
+    listen, tls_listen = free_port(), free_port()
+    main = write_nginx_config(mode, d, {
+        "LISTEN": f"127.0.0.1:{listen}", "TLS_LISTEN": f"127.0.0.1:{tls_listen}",
+        "TLS_CERT": str(cert), "TLS_KEY": str(key),
+        "MODELGATE_HTTP": f"127.0.0.1:{modelgate_http}", "UPSTREAM": f"127.0.0.1:{upstream_port}",
+        "NJS_DIR": str(NGINX_EXAMPLES),
+    })
+    test = nginx_test(main)
     if test.returncode != 0:
         raise RuntimeError(f"nginx -t failed for {mode}:\n{test.stderr}")
-    log = d / "stderr.log"
-    proc = _spawn(mode, ["nginx", "-p", str(d), "-c", str(d / "nginx.conf"), "-e", str(d / "error.log")], log)
+    proc = _spawn(mode, ["nginx", "-p", str(d), "-c", str(main), "-e", str(d / "error.log")], d / "stderr.log")
     m = Managed(mode, proc, d / "error.log", {"http": listen, "https": tls_listen})
     wait_for_port(listen, proc, what=mode)
     wait_for_port(tls_listen, proc, what=mode)
