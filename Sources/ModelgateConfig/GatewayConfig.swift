@@ -1,8 +1,11 @@
 import ModelgateCore
+import Yams
 
-/// A loaded LiteLLM-compatible `config.yaml` (the subset modelgate uses).
+/// A loaded LiteLLM-compatible `config.yaml` (the subset modelgate uses, CONTRACT §2).
 ///
-/// API is fixed; the implementation lands with the engine issue.
+/// A LiteLLM proxy config loads unchanged: sections modelgate does not use are listed in
+/// `ignoredSections` (the caller logs one line each), unknown fields inside used sections are
+/// skipped.
 public struct GatewayConfig: Sendable {
     /// Everything the config contributes to a snapshot (deployments, static keys/teams/users,
     /// credentials, settings).
@@ -11,17 +14,61 @@ public struct GatewayConfig: Sendable {
     public var masterKey: String?
     /// Top-level sections present but not used by modelgate (logged once each at load).
     public var ignoredSections: [String]
+    /// Things that load but deserve a log line (an `os.environ/` value that is not set).
+    public var warnings: [String]
 
-    public init(parts: PolicyParts = PolicyParts(), masterKey: String? = nil, ignoredSections: [String] = []) {
+    public init(parts: PolicyParts = PolicyParts(), masterKey: String? = nil, ignoredSections: [String] = [], warnings: [String] = []) {
         self.parts = parts
         self.masterKey = masterKey
         self.ignoredSections = ignoredSections
+        self.warnings = warnings
     }
 
-    /// Parses YAML text. `environment` resolves `os.environ/NAME` values.
+    /// Top-level sections modelgate reads.
+    static let usedSections: Set<String> = [
+        "model_list", "credential_list", "general_settings", "router_settings", "modelgate_settings",
+        "teams", "users", "keys",
+    ]
+
+    /// Parses YAML text (JSON is YAML too). `environment` resolves `os.environ/NAME` values.
     /// Throws `ConfigError` listing every problem with its location.
     public static func parse(yaml: String, environment: [String: String]) throws(ConfigError) -> GatewayConfig {
-        throw ConfigError(problems: [ConfigProblem(location: "$", message: "config loading not built yet")])
+        let root: Node
+        do {
+            guard let composed = try Yams.compose(yaml: yaml) else {
+                return GatewayConfig()
+            }
+            root = composed
+        } catch {
+            throw ConfigError(problems: [ConfigProblem(location: "config", message: "not valid YAML: \(error)")])
+        }
+        var reader = ConfigReader(environment: environment)
+        let config = read(ConfigNode(node: root, path: ""), reader: &reader)
+        if !reader.problems.isEmpty { throw ConfigError(problems: reader.problems) }
+        return config
+    }
+
+    private static func read(_ root: ConfigNode, reader: inout ConfigReader) -> GatewayConfig {
+        var config = GatewayConfig()
+        if root.isNull { return config }
+        guard let sections = reader.members(root) else { return config }
+        var settings = GateSettings()
+        for (name, node) in sections where !node.isNull {
+            switch name {
+            case "model_list": config.parts.deployments = ModelListSection.read(node, reader: &reader)
+            case "credential_list": config.parts.credentials = CredentialListSection.read(node, reader: &reader)
+            case "general_settings": config.masterKey = GeneralSettingsSection.masterKey(node, reader: &reader)
+            case "router_settings": RouterSettingsSection.read(node, into: &settings, reader: &reader)
+            case "modelgate_settings": ModelgateSettingsSection.read(node, into: &settings, reader: &reader)
+            case "teams": config.parts.teams = StaticPolicySection.teams(node, reader: &reader)
+            case "users": config.parts.users = StaticPolicySection.users(node, reader: &reader)
+            case "keys": config.parts.keys = StaticPolicySection.keys(node, reader: &reader)
+            default: config.ignoredSections.append(name)
+            }
+        }
+        config.parts.settings = settings
+        config.warnings = reader.warnings
+        return config
     }
 }
 

@@ -10,6 +10,9 @@ public struct Deployment: Sendable {
     public var litellmModel: String
     /// `litellm_params.api_key`, already resolved from the environment.
     public var apiKey: Secret?
+    /// Set when `api_key` reads `os.environ/NAME` and NAME was not set at load: the key is
+    /// configured but unavailable, so choosing it denies `credential_unavailable`.
+    public var unresolvedAPIKey: String?
     /// `litellm_params.litellm_credential_name`.
     public var credentialName: String?
     /// `litellm_params.tags` (tag filtering).
@@ -19,7 +22,7 @@ public struct Deployment: Sendable {
 
     public init(
         groupName: String, provider: Provider, modelID: String, litellmModel: String,
-        apiKey: Secret? = nil, credentialName: String? = nil, tags: [String] = [],
+        apiKey: Secret? = nil, unresolvedAPIKey: String? = nil, credentialName: String? = nil, tags: [String] = [],
         accessGroups: [String] = []
     ) {
         self.groupName = groupName
@@ -27,6 +30,7 @@ public struct Deployment: Sendable {
         self.modelID = modelID
         self.litellmModel = litellmModel
         self.apiKey = apiKey
+        self.unresolvedAPIKey = unresolvedAPIKey
         self.credentialName = credentialName
         self.tags = tags
         self.accessGroups = accessGroups

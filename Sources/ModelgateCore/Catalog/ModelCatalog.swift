@@ -1,8 +1,146 @@
-/// Forward (group → deployments) and reverse (provider + native id → groups) indexes.
+/// A model group that can serve an identifier, with the deployments in it that do.
+public struct GroupMatch: Sendable, Equatable {
+    public var group: String
+    /// Indices into `ModelCatalog.deployments`, in `model_list` order.
+    public var deployments: [Int]
+    /// The provider-native id the upstream is asked for (for wildcard deployments, the
+    /// requested id; else the deployment's own).
+    public var concreteID: String?
+}
+
+/// Forward (group → deployments) and reverse (provider + native id → groups) indexes over
+/// `model_list`, built once per snapshot.
 public struct ModelCatalog: Sendable {
     public let deployments: [Deployment]
+    /// Group names in `model_list` order (first appearance).
+    public let groups: [String]
+    private let deploymentsByGroup: [String: [Int]]
+    private let byProviderAndID: [ProviderModelKey: [Int]]
+    /// Bare id, `provider/id` and `litellm_params.model` → deployments (OpenAI-shaped routes).
+    private let byAnyName: [String: [Int]]
+    private let wildcardDeployments: [Int]
+    /// Access group → member groups.
+    private let accessGroupMembers: [String: Set<String>]
+
+    private struct ProviderModelKey: Hashable {
+        var provider: Provider
+        var id: String
+    }
 
     public init(deployments: [Deployment]) {
         self.deployments = deployments
+        var groups: [String] = []
+        var byGroup: [String: [Int]] = [:]
+        var byProvider: [ProviderModelKey: [Int]] = [:]
+        var byName: [String: [Int]] = [:]
+        var wildcards: [Int] = []
+        var access: [String: Set<String>] = [:]
+        for (index, deployment) in deployments.enumerated() {
+            if byGroup[deployment.groupName] == nil { groups.append(deployment.groupName) }
+            byGroup[deployment.groupName, default: []].append(index)
+            for accessGroup in deployment.accessGroups { access[accessGroup, default: []].insert(deployment.groupName) }
+            if deployment.isProviderWildcard || deployment.groupName.contains("*") {
+                wildcards.append(index)
+                continue
+            }
+            byProvider[ProviderModelKey(provider: deployment.provider, id: deployment.modelID), default: []].append(index)
+            for name in Set([deployment.modelID, deployment.providerQualifiedID, deployment.litellmModel]) {
+                byName[name, default: []].append(index)
+            }
+        }
+        self.groups = groups
+        deploymentsByGroup = byGroup
+        byProviderAndID = byProvider
+        byAnyName = byName
+        wildcardDeployments = wildcards
+        accessGroupMembers = access
+    }
+
+    public func deployments(inGroup group: String) -> [Int] {
+        deploymentsByGroup[group] ?? []
+    }
+
+    public func isGroup(_ name: String) -> Bool { deploymentsByGroup[name] != nil }
+
+    /// Whether `group` belongs to the access group `accessGroup`.
+    public func group(_ group: String, isIn accessGroup: String) -> Bool {
+        accessGroupMembers[accessGroup]?.contains(group) ?? false
+    }
+
+    /// The groups that can serve `id`, in `model_list` order (CONTRACT §3 "Which must be allowed").
+    ///
+    /// - Parameters:
+    ///   - provider: set on provider-shaped routes (Azure, Google, Vertex, Bedrock): `id` is looked
+    ///     up among that provider's deployments first, then as a group name, and only that
+    ///     provider's deployments count. Nil on OpenAI/Anthropic-shaped routes: group name first,
+    ///     then every deployment.
+    ///   - publisher: Vertex `{pub}`, so a deployment id `{pub}/{m}` also matches.
+    public func resolve(_ id: String, provider: Provider?, publisher: String? = nil) -> [GroupMatch] {
+        if let provider {
+            var found = byProviderAndID[ProviderModelKey(provider: provider, id: id)] ?? []
+            if let publisher {
+                found += byProviderAndID[ProviderModelKey(provider: provider, id: "\(publisher)/\(id)")] ?? []
+            }
+            var matches = group(found.sorted(), concreteID: nil)
+            matches += wildcardMatches(id, provider: provider)
+            if !matches.isEmpty { return ordered(matches) }
+            let inGroup = deployments(inGroup: id).filter { deployments[$0].provider == provider }
+            return group(inGroup, concreteID: nil)
+        }
+        let inGroup = deployments(inGroup: id)
+        if !inGroup.isEmpty, !id.contains("*") { return group(inGroup, concreteID: nil) }
+        let found = byAnyName[id] ?? []
+        return ordered(group(found, concreteID: nil) + wildcardMatches(id, provider: nil))
+    }
+
+    /// Wildcard deployments whose pattern covers `id`: `openai/*` serves `openai/gpt-4o` (and,
+    /// on an OpenAI path, `gpt-4o`); a group named `gpt-*` serves `gpt-4o`.
+    private func wildcardMatches(_ id: String, provider: Provider?) -> [GroupMatch] {
+        var matches: [GroupMatch] = []
+        for index in wildcardDeployments {
+            let deployment = deployments[index]
+            var concrete: String?
+            if let provider {
+                guard deployment.provider == provider else { continue }
+                if deployment.isProviderWildcard, WildcardPattern(deployment.modelID).matches(id) { concrete = id }
+            } else {
+                let prefix = deployment.provider.rawValue + "/"
+                let bare = id.hasPrefix(prefix) ? String(id.dropFirst(prefix.count)) : id
+                if WildcardPattern(deployment.groupName).matches(id)
+                    || (deployment.isProviderWildcard && WildcardPattern(deployment.providerQualifiedID).matches(id)) {
+                    concrete = deployment.isProviderWildcard ? bare : deployment.modelID
+                }
+            }
+            if let concrete { matches.append(GroupMatch(group: deployment.groupName, deployments: [index], concreteID: concrete)) }
+        }
+        return matches
+    }
+
+    /// Gathers deployment indices into one match per group, keeping first-appearance order.
+    private func group(_ indices: [Int], concreteID: String?) -> [GroupMatch] {
+        var matches: [GroupMatch] = []
+        for index in indices {
+            let name = deployments[index].groupName
+            if let at = matches.firstIndex(where: { $0.group == name }) {
+                matches[at].deployments.append(index)
+            } else {
+                matches.append(GroupMatch(group: name, deployments: [index], concreteID: concreteID))
+            }
+        }
+        return matches
+    }
+
+    /// One match per group, groups in `model_list` order.
+    private func ordered(_ matches: [GroupMatch]) -> [GroupMatch] {
+        var merged: [GroupMatch] = []
+        for match in matches {
+            if let at = merged.firstIndex(where: { $0.group == match.group }) {
+                merged[at].deployments = Array(Set(merged[at].deployments + match.deployments)).sorted()
+                merged[at].concreteID = merged[at].concreteID ?? match.concreteID
+            } else {
+                merged.append(match)
+            }
+        }
+        return merged.sorted { (deploymentsByGroup[$0.group]?.first ?? 0) < (deploymentsByGroup[$1.group]?.first ?? 0) }
     }
 }

@@ -5,10 +5,14 @@ public struct Credential: Sendable {
     public var provider: Provider?
     /// `credential_values.api_key`.
     public var apiKey: Secret?
+    /// Why `apiKey` is missing (an unset environment variable, no `MODELGATE_SECRET_KEY` to
+    /// decrypt it); never the value itself.
+    public var unavailableReason: String?
 
-    public init(name: String, provider: Provider? = nil, apiKey: Secret? = nil) {
+    public init(name: String, provider: Provider? = nil, apiKey: Secret? = nil, unavailableReason: String? = nil) {
         self.name = name
         self.provider = provider
         self.apiKey = apiKey
+        self.unavailableReason = unavailableReason
     }
 }

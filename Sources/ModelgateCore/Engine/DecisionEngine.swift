@@ -1,10 +1,19 @@
 import struct Foundation.Date
 
 /// Runs one check through the pipeline: find the key → recognise the route and the models it
-/// names → resolve them in the catalog → apply the allowlists and tags → choose the credential.
+/// names → resolve them in the catalog → apply the allowlists → pick reachable deployments
+/// (tags) → choose the credential. The first stage that denies ends the check, which gives the
+/// reason precedence of CONTRACT §3.
 public enum DecisionEngine {
     /// Decides `request` against `snapshot` as of `now` (key expiry). Pure: same inputs, same answer.
     public static func decide(_ request: CheckRequest, in snapshot: PolicySnapshot, now: Date) -> Decision {
-        Decision.deny(.modelNotFound, "engine not built yet")
+        var context = CheckContext(request: request, snapshot: snapshot, now: now)
+        if let denial = KeyStage.run(&context) { return denial }
+        if case .decided(let decision) = RouteStage.run(&context) { return decision }
+        if let denial = ModelNamingStage.run(&context) { return denial }
+        if let denial = CatalogStage.run(&context) { return denial }
+        if let denial = AllowlistStage.run(&context) { return denial }
+        if let denial = TagStage.run(&context) { return denial }
+        return CredentialStage.run(&context)
     }
 }

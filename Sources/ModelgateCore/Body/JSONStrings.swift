@@ -1,0 +1,196 @@
+/// An object key as read from the body: the raw bytes when it had no escapes (no copy), else
+/// the decoded bytes. Only lives while the scanner runs.
+struct JSONKey: CustomStringConvertible {
+    let bytes: UnsafeBufferPointer<UInt8>.SubSequence?
+    let decoded: [UInt8]?
+
+    static func ~= (pattern: StaticString, key: JSONKey) -> Bool { key == pattern }
+
+    static func == (key: JSONKey, literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        let start = literal.utf8Start
+        if let bytes = key.bytes {
+            guard bytes.count == count else { return false }
+            var i = 0
+            for byte in bytes {
+                if byte != start[i] { return false }
+                i += 1
+            }
+            return true
+        }
+        guard let decoded = key.decoded, decoded.count == count else { return false }
+        for i in 0..<count where decoded[i] != start[i] { return false }
+        return true
+    }
+
+    var text: String {
+        if let bytes { return String(decoding: bytes, as: UTF8.self) }
+        return String(decoding: decoded ?? [], as: UTF8.self)
+    }
+
+    var description: String { text }
+}
+
+extension JSONBodyScanner {
+    /// Reads a key string at `position`.
+    mutating func readKey() throws(BodyProblem) -> JSONKey {
+        guard peek() == UInt8(ascii: "\"") else { throw BodyProblem("expected a string key", at: position) }
+        let start = position + 1
+        let hadEscape = try skipString()
+        if !hadEscape { return JSONKey(bytes: bytes[start..<(position - 1)], decoded: nil) }
+        return JSONKey(bytes: nil, decoded: try decodeString(from: start - 1))
+    }
+
+    /// Reads and decodes a string value at `position`.
+    mutating func readString() throws(BodyProblem) -> String {
+        let start = position
+        let hadEscape = try skipString()
+        if !hadEscape { return String(decoding: bytes[(start + 1)..<(position - 1)], as: UTF8.self) }
+        return String(decoding: try decodeString(from: start), as: UTF8.self)
+    }
+
+    /// Skips a string at `position` (its opening quote), validating escapes, control characters
+    /// and UTF-8. Returns whether it held an escape.
+    @discardableResult
+    mutating func skipString() throws(BodyProblem) -> Bool {
+        position += 1
+        var hadEscape = false
+        let count = bytes.count
+        let base = bytes.baseAddress!
+        while true {
+            // Eight bytes at a time while none is '"', '\', a control byte or non-ASCII.
+            while position + 8 <= count {
+                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                if Self.needsAttention(word) { break }
+                position += 8
+            }
+            guard position < count else { throw BodyProblem("a string is not terminated", at: position) }
+            let byte = bytes[position]
+            switch byte {
+            case UInt8(ascii: "\""):
+                position += 1
+                return hadEscape
+            case UInt8(ascii: "\\"):
+                hadEscape = true
+                try skipEscape()
+            case 0..<0x20:
+                throw BodyProblem("a control character inside a string", at: position)
+            case 0x80...:
+                try skipUTF8Sequence()
+            default:
+                position += 1
+            }
+        }
+    }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// True when a byte of `word` is '"', '\\', below 0x20 or at least 0x80 (SWAR).
+    @inline(__always)
+    static func needsAttention(_ word: UInt64) -> Bool {
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let zeroInQuote = (quote &- ones) & ~quote
+        let zeroInBackslash = (backslash &- ones) & ~backslash
+        let control = (word &- (ones &* 0x20)) & ~word
+        return (zeroInQuote | zeroInBackslash | control | word) & highs != 0
+    }
+
+    private mutating func skipEscape() throws(BodyProblem) {
+        guard position + 1 < bytes.count else { throw BodyProblem("a string is not terminated", at: position) }
+        switch bytes[position + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+             UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            position += 2
+        case UInt8(ascii: "u"):
+            _ = try readUnicodeEscape()
+        default:
+            throw BodyProblem("an invalid escape in a string", at: position)
+        }
+    }
+
+    /// Reads `\uXXXX` (and its low surrogate, if a high one) at `position`; returns the scalar.
+    private mutating func readUnicodeEscape() throws(BodyProblem) -> Unicode.Scalar {
+        let start = position
+        let first = try readHex4()
+        if (0xD800..<0xDC00).contains(first) {
+            guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
+                throw BodyProblem("a lone surrogate escape", at: start)
+            }
+            let second = try readHex4()
+            guard (0xDC00..<0xE000).contains(second) else { throw BodyProblem("a lone surrogate escape", at: start) }
+            let value = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            return Unicode.Scalar(value)!
+        }
+        guard let scalar = Unicode.Scalar(first) else { throw BodyProblem("a lone surrogate escape", at: start) }
+        return scalar
+    }
+
+    /// Reads `\uXXXX` at `position`.
+    private mutating func readHex4() throws(BodyProblem) -> UInt32 {
+        guard position + 6 <= bytes.count else { throw BodyProblem("a string is not terminated", at: position) }
+        var value: UInt32 = 0
+        for i in 2..<6 {
+            guard let digit = PercentDecoding.hexValue(bytes[position + i]) else {
+                throw BodyProblem("an invalid \\u escape", at: position)
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        position += 6
+        return value
+    }
+
+    /// Validates one multi-byte UTF-8 sequence at `position` (no overlongs, no surrogates,
+    /// nothing past U+10FFFF).
+    private mutating func skipUTF8Sequence() throws(BodyProblem) {
+        let lead = bytes[position]
+        let length: Int
+        var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; lower = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; upper = 0x9F
+        case 0xF0: length = 4; lower = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; upper = 0x8F
+        default: throw BodyProblem("invalid UTF-8", at: position)
+        }
+        guard position + length <= bytes.count else { throw BodyProblem("invalid UTF-8", at: position) }
+        let second = bytes[position + 1]
+        guard second >= lower, second <= upper else { throw BodyProblem("invalid UTF-8", at: position) }
+        for i in 2..<length where bytes[position + i] & 0xC0 != 0x80 {
+            throw BodyProblem("invalid UTF-8", at: position)
+        }
+        position += length
+    }
+
+    /// Decodes the (already validated) string whose opening quote is at `start`.
+    private func decodeString(from start: Int) throws(BodyProblem) -> [UInt8] {
+        var copy = self
+        copy.position = start + 1
+        var out: [UInt8] = []
+        while copy.position < bytes.count {
+            let byte = bytes[copy.position]
+            if byte == UInt8(ascii: "\"") { return out }
+            guard byte == UInt8(ascii: "\\") else {
+                out.append(byte)
+                copy.position += 1
+                continue
+            }
+            let escaped = bytes[copy.position + 1]
+            switch escaped {
+            case UInt8(ascii: "u"): out.append(contentsOf: String(try copy.readUnicodeEscape()).utf8); continue
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            default: out.append(escaped)
+            }
+            copy.position += 2
+        }
+        throw BodyProblem("a string is not terminated", at: start)
+    }
+}

@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Finds the `model` field of a `multipart/form-data` body (OpenAI audio and image uploads),
+/// which may come before or after the file part.
+///
+/// Parts are delimited by `CRLF--boundary`; a body whose closing delimiter is missing is
+/// truncated, and a repeated `model` field is ambiguous (frameworks disagree on which wins).
+public enum MultipartScanner {
+    /// The boundary parameter of a `multipart/form-data` content type, or nil if it is not one.
+    public static func boundary(fromContentType contentType: String) -> String? {
+        let pieces = contentType.split(separator: ";").map { $0.trimmingSpaces }
+        guard let kind = pieces.first, kind.lowercased() == "multipart/form-data" else { return nil }
+        for parameter in pieces.dropFirst() {
+            guard let equals = parameter.firstIndex(of: "=") else { continue }
+            guard parameter[..<equals].trimmingSpaces.lowercased() == "boundary" else { continue }
+            var value = parameter[parameter.index(after: equals)...].trimmingSpaces
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                value = value.dropFirst().dropLast()
+            }
+            return value.isEmpty ? nil : String(value)
+        }
+        return nil
+    }
+
+    /// Reads every part's headers and returns the `model` field's value (nil when absent).
+    public static func modelField(in body: [UInt8], boundary: String) throws(BodyProblem) -> String? {
+        let delimiter = Array("--\(boundary)".utf8)
+        guard (1...70).contains(boundary.utf8.count) else { throw BodyProblem("invalid multipart boundary") }
+        // The first delimiter may open the body or follow a preamble line.
+        var position: Int
+        if body.starts(with: delimiter) {
+            position = delimiter.count
+        } else if let found = find(Array("\r\n--\(boundary)".utf8), in: body, from: 0) {
+            position = found + delimiter.count + 2
+        } else {
+            throw BodyProblem("the multipart body has no boundary")
+        }
+        var model: String?
+        let partDelimiter = Array("\r\n--\(boundary)".utf8)
+        while true {
+            // After a delimiter: `--` closes the body, CRLF opens a part.
+            if body.count >= position + 2, body[position] == UInt8(ascii: "-"), body[position + 1] == UInt8(ascii: "-") {
+                return model
+            }
+            guard body.count >= position + 2, body[position] == 0x0D, body[position + 1] == 0x0A else {
+                throw BodyProblem("malformed multipart delimiter line", at: position)
+            }
+            position += 2
+            guard let headersEnd = find([0x0D, 0x0A, 0x0D, 0x0A], in: body, from: position) else {
+                throw BodyProblem("a multipart part's headers are not terminated", at: position)
+            }
+            let name = try fieldName(headers: body[position..<headersEnd], at: position)
+            let contentStart = headersEnd + 4
+            guard let contentEnd = find(partDelimiter, in: body, from: contentStart) else {
+                throw BodyProblem("the multipart body is truncated (no closing boundary)", at: contentStart)
+            }
+            if name == "model" {
+                if model != nil { throw BodyProblem("the form field 'model' appears more than once", at: position) }
+                guard let value = String(validating: body[contentStart..<contentEnd], as: UTF8.self) else {
+                    throw BodyProblem("the form field 'model' is not UTF-8", at: contentStart)
+                }
+                model = value
+            }
+            position = contentEnd + partDelimiter.count
+        }
+    }
+
+    /// The `name` parameter of a part's `Content-Disposition: form-data` header.
+    private static func fieldName(headers: ArraySlice<UInt8>, at offset: Int) throws(BodyProblem) -> String? {
+        guard let text = String(validating: headers, as: UTF8.self) else {
+            throw BodyProblem("multipart part headers are not UTF-8", at: offset)
+        }
+        var name: String?
+        for line in text.split(separator: "\r\n", omittingEmptySubsequences: false) {
+            guard let colon = line.firstIndex(of: ":") else {
+                throw BodyProblem("a malformed multipart part header", at: offset)
+            }
+            guard line[..<colon].trimmingSpaces.lowercased() == "content-disposition" else { continue }
+            if name != nil { throw BodyProblem("a part with two Content-Disposition headers", at: offset) }
+            for parameter in line[line.index(after: colon)...].split(separator: ";").dropFirst() {
+                let pair = parameter.trimmingSpaces
+                guard pair.lowercased().hasPrefix("name=") else { continue }
+                var value = pair.dropFirst(5)
+                if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = value.dropFirst().dropLast() }
+                name = String(value)
+            }
+            if name == nil { name = "" }
+        }
+        return name
+    }
+
+    /// First index of `needle` in `haystack` at or after `start` (memchr on the first byte).
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard let first = needle.first, haystack.count - start >= needle.count else { return nil }
+        return haystack.withUnsafeBufferPointer { hay -> Int? in
+            needle.withUnsafeBufferPointer { pin -> Int? in
+                let base = hay.baseAddress!
+                var position = start
+                let last = hay.count - pin.count
+                while position <= last {
+                    guard let hit = memchr(base + position, Int32(first), last - position + 1) else { return nil }
+                    let index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(base + index, pin.baseAddress!, pin.count) == 0 { return index }
+                    position = index + 1
+                }
+                return nil
+            }
+        }
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs.
+    var trimmingSpaces: SubSequence {
+        var slice = self[...]
+        while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
+        while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
+        return slice
+    }
+}

@@ -1,0 +1,43 @@
+/// A LiteLLM model wildcard (`openai/*`, `gpt-4o-*`) read as a glob: `*` is any run of
+/// characters, everything else is literal. Never a regex: in `gpt.4o*` the `.` is a dot.
+public struct WildcardPattern: Sendable, Equatable {
+    public let pattern: String
+    private let bytes: [UInt8]
+
+    public init(_ pattern: String) {
+        self.pattern = pattern
+        bytes = Array(pattern.utf8)
+    }
+
+    public var hasWildcard: Bool { bytes.contains(UInt8(ascii: "*")) }
+
+    /// Whether the whole of `text` matches (greedy two-pointer glob with one backtrack point,
+    /// linear in practice, O(n·m) at worst).
+    public func matches(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { Self.match(bytes, $0) }
+    }
+
+    private static func match(_ pattern: [UInt8], _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var p = 0, t = 0
+        var starP = -1, starT = 0
+        while t < text.count {
+            if p < pattern.count, pattern[p] == UInt8(ascii: "*") {
+                starP = p
+                starT = t
+                p += 1
+            } else if p < pattern.count, pattern[p] == text[t] {
+                p += 1
+                t += 1
+            } else if starP >= 0 {
+                p = starP + 1
+                starT += 1
+                t = starT
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == UInt8(ascii: "*") { p += 1 }
+        return p == pattern.count
+    }
+}

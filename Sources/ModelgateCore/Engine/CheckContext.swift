@@ -1,0 +1,50 @@
+import struct Foundation.Date
+
+/// What the pipeline has learned about one request so far; each stage reads it and adds to it.
+struct CheckContext {
+    let request: CheckRequest
+    let snapshot: PolicySnapshot
+    let now: Date
+
+    // KeyStage
+    var key: VirtualKey?
+    var team: Team?
+    var user: User?
+    var queryHadKey = false
+    // RouteStage
+    var path: CanonicalPath?
+    var route: RecognizedRoute?
+    // ModelNamingStage: primary first.
+    var named: [NamedModel] = []
+    var bodyTags: [String] = []
+    // CatalogStage: one entry per `named`.
+    var matches: [[GroupMatch]] = []
+    // AllowlistStage: per `named`, the matches every level allows.
+    var allowed: [[GroupMatch]] = []
+    // TagStage: per `named`, the chosen group and deployment.
+    var chosen: [(match: GroupMatch, deployment: Int)] = []
+
+    init(request: CheckRequest, snapshot: PolicySnapshot, now: Date) {
+        self.request = request
+        self.snapshot = snapshot
+        self.now = now
+    }
+
+    /// A denial carrying what is known of the caller, for the audit trail.
+    func deny(_ reason: DenyReason, _ message: String, param: String? = nil) -> Decision {
+        var decision = Decision.deny(reason, message, param: param)
+        decision.keyAlias = key?.alias
+        decision.teamID = key?.teamID
+        decision.userID = key?.userID
+        decision.routeShape = route?.endpoint
+        decision.models = named
+        return decision
+    }
+
+    /// Client credential headers present on the request, minus the one being injected.
+    func credentialHeadersToRemove(keeping injected: String?) -> [String] {
+        KeyExtractor.credentialHeaders.filter { name in
+            name != injected && request.headers.first(name) != nil
+        }
+    }
+}

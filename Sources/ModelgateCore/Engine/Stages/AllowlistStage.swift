@@ -1,0 +1,48 @@
+/// Applies the key, team and user allowlists to every named model. A model is allowed when any
+/// group that can serve it passes all three; when a model passes none, the earliest failing
+/// level (key, then team, then user) across all models names the denial.
+enum AllowlistStage {
+    static func run(_ context: inout CheckContext) -> Decision? {
+        let catalog = context.snapshot.catalog
+        var worst: (level: AccessLevel, model: NamedModel)?
+        for (index, matches) in context.matches.enumerated() {
+            var allowed: [GroupMatch] = []
+            var firstFailure: AccessLevel?
+            for match in matches {
+                if let level = failingLevel(match, context: context, catalog: catalog) {
+                    firstFailure = firstFailure ?? level
+                } else {
+                    allowed.append(match)
+                }
+            }
+            if allowed.isEmpty, let level = firstFailure, worst.map({ level < $0.level }) ?? true {
+                worst = (level, context.named[index])
+            }
+            context.allowed.append(allowed)
+        }
+        guard let (level, model) = worst else { return nil }
+        return context.deny(level.denyReason, message(level, model: model, context: context), param: "model")
+    }
+
+    private static func failingLevel(_ match: GroupMatch, context: CheckContext, catalog: ModelCatalog) -> AccessLevel? {
+        guard let key = context.key else { return .key }
+        if !Allowlist.allows(key.models, match, in: catalog) { return .key }
+        if key.teamID != nil {
+            // A key bound to a team that no longer exists is closed, not unrestricted.
+            guard let team = context.team, Allowlist.allows(team.models, match, in: catalog) else { return .team }
+        }
+        if let user = context.user, !Allowlist.allows(user.models, match, in: catalog) { return .user }
+        return nil
+    }
+
+    private static func message(_ level: AccessLevel, model: NamedModel, context: CheckContext) -> String {
+        let subject: String
+        switch level {
+        case .key: subject = "key '\(context.key?.alias ?? "unnamed")'"
+        case .team:
+            subject = context.team == nil ? "team '\(context.key?.teamID ?? "")' (not found)" : "team '\(context.team?.id ?? "")'"
+        case .user: subject = "user '\(context.user?.id ?? "")'"
+        }
+        return "\(subject) may not call model '\(model.id)' (\(model.source.rawValue))"
+    }
+}

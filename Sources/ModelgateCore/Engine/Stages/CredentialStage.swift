@@ -1,0 +1,31 @@
+/// Resolves the provider credential for the primary model's chosen deployment and renders
+/// the allow decision.
+enum CredentialStage {
+    static func run(_ context: inout CheckContext) -> Decision {
+        guard let (match, index) = context.chosen.first else {
+            return context.deny(.modelNotFound, "the request names no model", param: "model")
+        }
+        let deployment = context.snapshot.catalog.deployments[index]
+        let credential: InjectedCredential?
+        switch CredentialResolver.resolve(
+            group: match.group, deployment: deployment, key: context.key, team: context.team,
+            credentials: context.snapshot.credentials)
+        {
+        case .success(let resolved): credential = resolved
+        case .failure(let problem):
+            var denial = context.deny(.credentialUnavailable, "no usable credential for model group '\(match.group)': \(problem.message)")
+            denial.modelGroup = match.group
+            denial.provider = deployment.provider.rawValue
+            return denial
+        }
+        let primary = context.named[0]
+        return Decision(
+            allow: true, status: 200,
+            message: "allowed: '\(primary.id)' → model group '\(match.group)' via \(deployment.provider)",
+            models: context.named, modelGroup: match.group, modelID: match.concreteID ?? deployment.modelID,
+            provider: deployment.provider.rawValue, keyAlias: context.key?.alias, teamID: context.key?.teamID,
+            userID: context.key?.userID, routeShape: context.route?.endpoint, credential: credential,
+            removeHeaders: context.credentialHeadersToRemove(keeping: credential?.headerName),
+            removeQueryParameters: context.queryHadKey ? ["key"] : [])
+    }
+}

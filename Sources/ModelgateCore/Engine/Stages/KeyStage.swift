@@ -1,0 +1,51 @@
+/// Finds the virtual key and the team and user behind it. Key problems are 401 and win over
+/// every other reason.
+enum KeyStage {
+    static func run(_ context: inout CheckContext) -> Decision? {
+        let target = context.request.rawTarget
+        var queryKey: String?
+        if let questionMark = target.firstIndex(of: "?") {
+            let rawQuery = target[target.index(after: questionMark)...].prefix { $0 != "#" }
+            switch QueryParameters.parse(rawQuery) {
+            case .success(let query): queryKey = query["key"]
+            case .failure(let problem):
+                // The query cannot be read, so neither can a `?key=` in it: only a header key counts,
+                // and the path stage denies the query afterwards.
+                if KeyExtractor.presentedKey(headers: context.request.headers, queryKey: nil) == .missing {
+                    return context.deny(.ambiguousPath, "the request target is ambiguous: \(problem)")
+                }
+            }
+        }
+        context.queryHadKey = queryKey != nil
+
+        let raw: String
+        switch KeyExtractor.presentedKey(headers: context.request.headers, queryKey: queryKey) {
+        case .missing:
+            return context.deny(.missingKey, "no API key: send it as 'Authorization: Bearer <key>', x-api-key, api-key, x-goog-api-key or ?key=")
+        case .ambiguous:
+            return context.deny(.ambiguousCredentials, "the request carries two different API keys")
+        case .key(let value):
+            raw = value
+        }
+        guard let key = context.snapshot.keys[KeyHash(hashing: raw)] else {
+            return context.deny(.invalidKey, "the API key is not valid")
+        }
+        context.key = key
+        if key.blocked {
+            return context.deny(.keyBlocked, "the API key is blocked")
+        }
+        if let expires = key.expires, expires <= context.now {
+            return context.deny(.keyExpired, "the API key has expired")
+        }
+        if let teamID = key.teamID {
+            context.team = context.snapshot.teams[teamID]
+            if context.team?.blocked == true {
+                return context.deny(.keyBlocked, "the key's team '\(teamID)' is blocked")
+            }
+        }
+        if let userID = key.userID {
+            context.user = context.snapshot.users[userID]
+        }
+        return nil
+    }
+}

@@ -1,0 +1,13 @@
+/// Google AI Studio (Gemini API): `/{v1|v1beta}/models/{m}:{action}`.
+enum GoogleAIStudioRoutes: RouteRecognizer {
+    static let families: Set<RouteFamily> = [.googleAIStudio]
+
+    static func recognize(_ segments: ArraySlice<PathSegment>, query: QueryParameters) -> RecognizedRoute? {
+        guard segments.count >= 3,
+              ["v1", "v1beta"].contains(segments[at: 0].decoded),
+              segments[at: 1].decoded == "models",
+              let (model, action) = ModelActionPath.split(segments.dropFirst(2))
+        else { return nil }
+        return RecognizedRoute(family: .googleAIStudio, endpoint: "gemini.\(action)", pathModel: model)
+    }
+}

@@ -1,0 +1,68 @@
+/// What a canonical path is, once every recognizer has looked at it.
+public enum RouteMatch: Sendable, Equatable {
+    /// A route that names models.
+    case model(RecognizedRoute)
+    /// A `modelless_routes` entry: a valid key is enough.
+    case modelless(String)
+    /// No recognizer knows it: denied, whatever the body says.
+    case unknown
+}
+
+/// Runs every recognizer over the path, bare and under each mount prefix, and insists on
+/// exactly one reading.
+public enum RouteTable {
+    static let recognizers: [any RouteRecognizer.Type] = [
+        BedrockRoutes.self, VertexAIRoutes.self, GoogleAIStudioRoutes.self, AzureRoutes.self, OpenAIRoutes.self,
+    ]
+
+    public static func match(_ path: CanonicalPath, method: String, in snapshot: PolicySnapshot) -> Result<RouteMatch, PathProblem> {
+        let all = path.segments[...]
+        var readings: [(route: RecognizedRoute, offset: Int)] = []
+        collect(all, families: nil, offset: 0, query: path.query, into: &readings)
+        for prefix in snapshot.mountPrefixSegments {
+            if let rest = MountPrefix.strip(prefix, from: all) {
+                collect(rest, families: MountPrefix.families(for: prefix), offset: prefix.count, query: path.query, into: &readings)
+            }
+        }
+        if readings.count > 1 {
+            // Two recognisers (or a mount and a bare reading) disagree: never guess.
+            let distinct = readings.dropFirst().contains { $0.route != readings[0].route }
+            if distinct { return .failure(.conflictingRoutes) }
+        }
+        if let (route, offset) = readings.first {
+            for (index, segment) in path.segments.enumerated() where segment.hasEncodedSlash {
+                if route.slashAllowedSegment.map({ $0 + offset }) != index { return .failure(.encodedSlash) }
+            }
+            return .success(.model(route))
+        }
+        if path.segments.contains(where: \.hasEncodedSlash) { return .failure(.encodedSlash) }
+        if let route = modelless(path, method: method, in: snapshot) { return .success(.modelless(route)) }
+        return .success(.unknown)
+    }
+
+    private static func collect(
+        _ segments: ArraySlice<PathSegment>, families: Set<RouteFamily>?, offset: Int, query: QueryParameters,
+        into readings: inout [(route: RecognizedRoute, offset: Int)]
+    ) {
+        for recognizer in recognizers {
+            if let families, recognizer.families.isDisjoint(with: families) { continue }
+            if let route = recognizer.recognize(segments, query: query) {
+                if let families, !families.contains(route.family) { continue }
+                readings.append((route, offset))
+            }
+        }
+    }
+
+    /// `"GET /v1/models"`-style entries, matched on the decoded path, bare or under a mount.
+    private static func modelless(_ path: CanonicalPath, method: String, in snapshot: PolicySnapshot) -> String? {
+        let decoded = path.segments.map(\.decoded)
+        for entry in snapshot.modellessRoutes where entry.method == method {
+            let listed = entry.path.split(separator: "/", omittingEmptySubsequences: true)
+            if decoded.elementsEqual(listed, by: { $0 == $1 }) { return "\(entry.method) \(entry.path)" }
+            for prefix in snapshot.mountPrefixSegments where decoded.count == prefix.count + listed.count {
+                if decoded.elementsEqual(prefix + listed, by: { $0 == $1 }) { return "\(entry.method) \(entry.path)" }
+            }
+        }
+        return nil
+    }
+}
