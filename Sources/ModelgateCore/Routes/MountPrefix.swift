@@ -15,6 +15,13 @@ enum MountPrefix {
         }
     }
 
+    /// The `/openai` and `/anthropic` passthroughs forward to the provider's real API, whose
+    /// paths start with `/v1`; without it `/openai/realtime` would also read as Azure's own
+    /// `/openai/realtime?deployment=` route.
+    static func requiresVersion(_ families: Set<RouteFamily>) -> Bool {
+        families == [.openAI, .anthropic]
+    }
+
     /// Whether `segments` start with `prefix`.
     static func strip(_ prefix: [Substring], from segments: ArraySlice<PathSegment>) -> ArraySlice<PathSegment>? {
         guard segments.count > prefix.count else { return nil }

@@ -48,6 +48,7 @@ public enum RouteTable {
             if let families, recognizer.families.isDisjoint(with: families) { continue }
             if let route = recognizer.recognize(segments, query: query) {
                 if let families, !families.contains(route.family) { continue }
+                if let families, MountPrefix.requiresVersion(families), segments.first?.decoded != "v1" { continue }
                 readings.append((route, offset))
             }
         }

@@ -1,0 +1,52 @@
+@testable import ModelgateCore
+import Testing
+
+@Suite("Canonical path")
+struct CanonicalPathTests {
+    private func segments(_ target: String) throws -> [String] {
+        try CanonicalPath.parse(target).get().segments.map(\.decoded)
+    }
+
+    private func problem(_ target: String) -> PathProblem? {
+        if case .failure(let problem) = CanonicalPath.parse(target) { return problem }
+        return nil
+    }
+
+    @Test func decodesEachSegmentOnce() throws {
+        #expect(try segments("/model/a%3Ab%252Fc/invoke") == ["model", "a:b%2Fc", "invoke"])
+        #expect(try segments("/openai/deployments/gpt-4.1%20mini/x") == ["openai", "deployments", "gpt-4.1 mini", "x"])
+    }
+
+    @Test func marksEncodedSlashes() throws {
+        let path = try CanonicalPath.parse("/model/arn%2Fx/invoke").get()
+        #expect(path.segments.map(\.hasEncodedSlash) == [false, true, false])
+        #expect(path.segments[1].decoded == "arn/x")
+    }
+
+    @Test(arguments: [
+        ("/a//b", PathProblem.emptySegment), ("/a/b/", .emptySegment), ("/a/../b", .dotSegment),
+        ("/a/%2E%2e/b", .dotSegment), ("/a/./b", .dotSegment), ("/a/%2e/b", .dotSegment),
+        ("/a/%zz", .badPercentEncoding), ("/a/%4", .badPercentEncoding), ("/a/%C0%AF", .invalidUTF8),
+        ("/a/%FF", .invalidUTF8), ("a/b", .notAbsolute), ("/a#b", .fragment),
+    ])
+    func rejectsAmbiguity(_ target: String, _ expected: PathProblem) {
+        #expect(problem(target) == expected)
+    }
+
+    @Test(arguments: ["/a;b", "/a%3Bb", "/a\\b", "/a%5Cb", "/a%00b", "/a%0Ab", "/a%7F", "/a%23b"])
+    func rejectsForbiddenCharacters(_ target: String) {
+        guard case .forbiddenCharacter = problem(target) else {
+            Issue.record("\(target) was not rejected for a forbidden character")
+            return
+        }
+    }
+
+    @Test func queryIsDecodedOnceAndUnique() throws {
+        let query = try CanonicalPath.parse("/x?model=a%2Fb+c&key=sk-1&&flag").get().query
+        #expect(query["model"] == "a/b c")
+        #expect(query["key"] == "sk-1")
+        #expect(query["flag"] == "")
+        #expect(problem("/x?a=1&a=2") == .repeatedQueryParameter("a"))
+        #expect(problem("/x?a=%G1") == .badPercentEncoding)
+    }
+}
