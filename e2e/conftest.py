@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from e2e import harness  # noqa: E402
 from e2e.fake_upstream import FakeUpstream  # noqa: E402
 
-MODES = ["nginx-path", "nginx-body", "envoy-http", "envoy-grpc"]
+MODES = [m for m in ["nginx-path", "nginx-body", "envoy-http", "envoy-grpc"] if m not in os.environ.get("E2E_SKIP_MODES", "").split(",")]
 WORK = harness.ROOT / "e2e" / ".work"
 
 
@@ -149,6 +149,8 @@ def proxies(workdir, tls, modelgate, upstream_server):
             if mode.startswith("nginx"):
                 started[mode] = harness.start_nginx(mode, workdir, modelgate.ports["http"], upstream_server.port, cert, key)
             else:
+                if mode == "envoy-grpc":
+                    harness.wait_for_port(modelgate.ports["grpc"], modelgate.proc, what="modelgate gRPC")
                 started[mode] = harness.start_envoy(mode, workdir, modelgate.ports["http"], modelgate.ports["grpc"],
                                                     upstream_server.port, cert, key)
         yield {mode: Proxy(mode, m.ports["http"], m.ports["https"], cert) for mode, m in started.items()}

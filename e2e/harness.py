@@ -113,7 +113,6 @@ def start_modelgate(binary: Path, workdir: Path, config: Path, env: dict[str, st
             raise RuntimeError(f"modelgate exited with {proc.returncode}:\n{m.log_tail()}")
         try:
             if requests.get(f"http://127.0.0.1:{http_port}/health/readiness", timeout=1).status_code == 200:
-                wait_for_port(grpc_port, proc, what="modelgate gRPC")
                 return m
         except requests.RequestException:
             pass
