@@ -98,3 +98,37 @@ def test_modelgate_down_fails_closed(orphan_proxies, upstream, secrets, mode):
     r = post(f"http://127.0.0.1:{port}{CHAT}", chat_body(100), secrets.key_all)
     assert upstream.requests == [], "a request went upstream while modelgate was unreachable"
     assert r.status_code == (500 if mode.startswith("nginx") else 403)
+
+
+# --- keep-alive to modelgate --------------------------------------------------------------------
+
+def _tcp_states(port: int) -> list[str]:
+    """States (hex, as in /proc/net/tcp) of IPv4 loopback connections with `port` at either end."""
+    states = []
+    with open("/proc/net/tcp") as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            local, remote, state = fields[1], fields[2], fields[3]
+            if int(local.split(":")[1], 16) == port or int(remote.split(":")[1], 16) == port:
+                states.append(state)
+    return states
+
+
+ESTABLISHED, TIME_WAIT = "01", "06"
+
+
+def test_checks_reuse_connections_to_modelgate(proxy, upstream, secrets, modelgate):
+    """20 checks in a row ride on kept-alive connections: no connection per check (which would
+    leave ~20 closed connections in TIME_WAIT), and the proxy still holds one open afterwards."""
+    port = modelgate.ports["grpc" if proxy.mode == "envoy-grpc" else "http"]
+    closed_before = _tcp_states(port).count(TIME_WAIT)
+    with requests.Session() as client:
+        for _ in range(20):
+            r = client.get(proxy.url + "/v1/models", headers={"Authorization": f"Bearer {secrets.key_restricted}"},
+                           timeout=20)
+            assert r.status_code == 200, r.text
+    states = _tcp_states(port)
+    assert len(upstream.requests) == 20
+    assert states.count(TIME_WAIT) - closed_before < 5, f"connections to modelgate are not reused: {states}"
+    assert states.count(ESTABLISHED) >= 2, f"no kept-alive connection to modelgate: {states}"  # both ends count
