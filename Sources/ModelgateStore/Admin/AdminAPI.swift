@@ -24,6 +24,19 @@ public final class AdminAPI: Sendable {
     public func handle(method: String, path: String, query: [(String, String)], headers: HeaderFields, body: [UInt8]) async -> AdminResponse? {
         let path = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
         guard let route = AdminRoute(path: path) else { return nil }
+        // SQLite calls block (up to the busy timeout while the CLI writes), so they run on the
+        // admin queue, never on the cooperative pool that serves checks.
+        return await withCheckedContinuation { continuation in
+            Self.queue.async {
+                continuation.resume(returning: self.answer(route, path: path, method: method, query: query, headers: headers, body: body))
+            }
+        }
+    }
+
+    /// One queue for every admin request: writes are serialised anyway by SQLite.
+    private static let queue = DispatchQueue(label: "modelgate.admin")
+
+    private func answer(_ route: AdminRoute, path: String, method: String, query: [(String, String)], headers: HeaderFields, body: [UInt8]) -> AdminResponse {
         do throws(AdminError) {
             try authorization.check(headers)
             guard route.methods.contains(method.uppercased()) else {
