@@ -9,6 +9,8 @@ import Synchronization
 final class ConnectionTracker: Sendable {
     private struct State {
         var channels: [ObjectIdentifier: any Channel] = [:]
+        /// Connections already told to quiesce: NIO asserts on a second notice.
+        var quiesced: Set<ObjectIdentifier> = []
         var draining = false
         var drained: [CheckedContinuation<Void, Never>] = []
     }
@@ -20,6 +22,7 @@ final class ConnectionTracker: Sendable {
         let id = ObjectIdentifier(channel)
         let draining = state.withLock { state in
             state.channels[id] = channel
+            if state.draining { state.quiesced.insert(id) }
             return state.draining
         }
         channel.closeFuture.whenComplete { _ in self.forget(id) }
@@ -27,8 +30,13 @@ final class ConnectionTracker: Sendable {
     }
 
     /// Asks every connection to finish its current request and close.
+    /// Idempotent: each connection hears it once.
     func quiesceAll() {
-        for channel in beginDrain() {
+        let channels = beginDrain()
+        let unquiesced = state.withLock { state in
+            channels.filter { state.quiesced.insert(ObjectIdentifier($0)).inserted }
+        }
+        for channel in unquiesced {
             channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         }
     }
@@ -65,6 +73,7 @@ final class ConnectionTracker: Sendable {
     private func forget(_ id: ObjectIdentifier) {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.channels[id] = nil
+            state.quiesced.remove(id)
             guard state.draining && state.channels.isEmpty else { return [] }
             defer { state.drained = [] }
             return state.drained

@@ -15,19 +15,21 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the authorization service (HTTP and gRPC fronts).",
         discussion: """
-            Loads the config, opens (creating and migrating) the database, and answers checks
-            until SIGTERM or SIGINT, which stop accepting, finish in-flight checks and exit 0.
-            SIGHUP reloads the config file; an invalid one is logged and the old one stays.
-            A start that fails (bad config, unusable database, address in use) prints every
-            error and exits 2.
+            Loads the config, opens (creating and migrating) the database, and answers checks until SIGTERM or SIGINT, which stop accepting, finish in-flight checks and exit 0. SIGHUP reloads the config file; an invalid one is logged and the old one stays in force. A start that fails (bad config, unusable database, address in use) prints every error and exits 2.
 
             Examples:
-              MODELGATE_MASTER_KEY=sk-admin MODELGATE_SECRET_KEY=... \\
-                modelgate serve --config config.yaml
-              modelgate serve --config config.yaml --database /var/lib/modelgate/db.sqlite \\
-                --http 0.0.0.0:8181 --grpc 0.0.0.0:9191 --log-format json
-              curl -i -H 'X-Original-Method: POST' -H 'X-Original-URI: /v1/chat/completions' \\
-                -H 'Authorization: Bearer sk-...' -d '{"model":"gpt-4o"}' http://127.0.0.1:8181/check
+              export MODELGATE_MASTER_KEY=sk-admin MODELGATE_SECRET_KEY=...
+              modelgate serve --config config.yaml
+              modelgate serve --config config.yaml --database /var/lib/mg.sqlite \\
+                  --http 0.0.0.0:8181 --grpc 0.0.0.0:9191 --log-format json
+
+              # nginx style and Envoy style checks:
+              curl -i http://127.0.0.1:8181/check \\
+                  -H 'X-Original-Method: POST' \\
+                  -H 'X-Original-URI: /v1/chat/completions' \\
+                  -H 'Authorization: Bearer sk-...' -d '{"model":"gpt-4o"}'
+              curl -i http://127.0.0.1:8181/check/v1/chat/completions \\
+                  -H 'Authorization: Bearer sk-...' -d '{"model":"gpt-4o"}'
             """)
 
     @Option(name: .long, help: "LiteLLM-compatible config.yaml (none: empty catalog, every model request denied).")

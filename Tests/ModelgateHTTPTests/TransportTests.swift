@@ -178,6 +178,21 @@ enum TransportFixture {
         try await front.stop()
     }
 
+    @Test func expectContinueIsAnsweredBeforeTheBody() async throws {
+        let front = try await RunningFront.start(configYAML: TransportFixture.config, bodyReadTimeout: .seconds(10))
+        let connection = try await front.connect()
+        let body = TransportFixture.chatBody
+        try await connection.send(method: "POST", target: "/check/v1/chat/completions",
+                                  headers: [TransportFixture.auth, ("Expect", "100-continue")], body: nil, announce: body.count)
+        let interim = try await connection.readResponse(timeout: .seconds(2))
+        #expect(interim.status == 100)
+        try await connection.send(body)
+        let response = try await connection.readResponse()
+        #expect(response.status == 200, "\(response)")
+        await connection.close()
+        try await front.stop()
+    }
+
     @Test func missingOriginalURIIsDenied() async throws {
         let front = try await RunningFront.start(configYAML: TransportFixture.config)
         let response = try await front.exchange(method: "GET", target: "/check", headers: [TransportFixture.auth, ("X-Original-Method", "GET")])
