@@ -33,6 +33,14 @@ enum ModelNamingStage {
             bytes = body
         }
         if bytes.isEmpty { return nil }
+        // The scanner reads the bytes as sent; an upstream that decodes gzip, deflate, br or zstd
+        // reads others. A compressed body cannot be judged, so it cannot be allowed.
+        for encoding in context.request.headers.all("content-encoding") {
+            let codings = encoding.split(separator: ",").map { $0.trimmingSpaces.lowercased() }
+            if let coding = codings.first(where: { $0 != "identity" && !$0.isEmpty }) {
+                return context.deny(.malformedBody, "the body is content-encoded ('\(coding.prefix(32))'); only identity bodies can be read")
+            }
+        }
         do throws(BodyProblem) {
             let facts = try BodyReader.read(bytes, contentType: context.request.headers.first("content-type"))
             if fields.topLevelModel, let model = facts.model { context.named.append(NamedModel(id: model, source: facts.modelSource)) }
