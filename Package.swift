@@ -51,6 +51,7 @@ let package = Package(
                 "ModelgateConfig",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // Audit log lines and metrics for every decision, shared by the HTTP and gRPC fronts.
@@ -60,6 +61,8 @@ let package = Package(
                 "ModelgateCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Atomics", package: "swift-atomics"),
             ]
         ),
         // HTTP front on SwiftNIO: /check (nginx and Envoy styles), /v1/decision, admin API, health, metrics.
@@ -69,6 +72,12 @@ let package = Package(
                 "ModelgateCore",
                 "ModelgateStore",
                 "ModelgateObservability",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // gRPC front: envoy.service.auth.v3.Authorization/Check.
@@ -88,8 +97,13 @@ let package = Package(
                 "ModelgateStore",
                 "ModelgateHTTP",
                 "ModelgateGRPC",
+                "ModelgateObservability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         // The public decision vectors (copied from shared/vectors) and their loader, for every
@@ -107,6 +121,21 @@ let package = Package(
         .testTarget(
             name: "ModelgateConfigTests",
             dependencies: ["ModelgateConfig"]
+        ),
+        .testTarget(
+            name: "ModelgateStoreTests",
+            dependencies: ["ModelgateStore", "ModelgateCore", "ModelgateConfig", "ModelgateTestSupport"]
+        ),
+        .testTarget(
+            name: "ModelgateHTTPTests",
+            dependencies: [
+                "ModelgateHTTP", "ModelgateStore", "ModelgateObservability", "ModelgateTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
         // Fuzzing (scripts/fuzz): one executable, four targets. Built normally it replays corpus
         // files through the same invariants; built with `-sanitize=fuzzer` and

@@ -33,13 +33,10 @@ enum ModelNamingStage {
             bytes = body
         }
         if bytes.isEmpty { return nil }
-        // The scanner reads the bytes as sent; an upstream that decodes gzip, deflate, br or zstd
-        // reads others. A compressed body cannot be judged, so it cannot be allowed.
-        for encoding in context.request.headers.all("content-encoding") {
-            let codings = encoding.split(separator: ",").map { $0.trimmingSpaces.lowercased() }
-            if let coding = codings.first(where: { $0 != "identity" && !$0.isEmpty }) {
-                return context.deny(.malformedBody, "the body is content-encoded ('\(coding.prefix(32))'); only identity bodies can be read")
-            }
+        // Every Content-Encoding header counts: a client may send `identity` first and `gzip` second.
+        for encoding in context.request.headers.all("content-encoding") where encoding.trimmingSpaces.lowercased() != "identity" {
+            // The upstream decompresses and reads a model modelgate never saw.
+            return context.deny(.malformedBody, "a '\(encoding.prefix(40))'-encoded body cannot be scanned for its model; send it uncompressed")
         }
         do throws(BodyProblem) {
             let facts = try BodyReader.read(bytes, contentType: context.request.headers.first("content-type"))
