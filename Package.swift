@@ -162,5 +162,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Fuzzing (scripts/fuzz): one executable, four targets. Built normally it replays corpus
+        // files through the same invariants; built with `-sanitize=fuzzer` and
+        // `-DMODELGATE_LIBFUZZER` (scratch path .build-fuzz) it hands them to libFuzzer.
+        .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .executableTarget(
+            name: "modelgate-fuzz",
+            dependencies: ["ModelgateCore", "ModelgateConfig", "ModelgateTestSupport", "CLibFuzzer"],
+            path: "Fuzz/ModelgateFuzz"
+        ),
+        // Hostile input that is too big or too slow for vector files (10 MB strings, 10k nesting).
+        .testTarget(
+            name: "ModelgateHostileTests",
+            dependencies: ["ModelgateCore", "ModelgateConfig", "ModelgateTestSupport"]
+        ),
     ]
 )

@@ -24,8 +24,10 @@ public struct CanonicalPath: Sendable {
 
         guard rawPath.utf8.first == UInt8(ascii: "/") else { return .failure(.notAbsolute) }
         var segments: [PathSegment] = []
-        for raw in rawPath.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            switch segment(raw) {
+        // Split on the byte '/': a Character split would glue "/\u{301}" (slash + combining
+        // mark, one grapheme) into its neighbours, where every proxy sees a separator.
+        for rawBytes in rawPath.utf8.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            switch segment(Substring(rawBytes)) {
             case .success(let segment): segments.append(segment)
             case .failure(let problem): return .failure(problem)
             }

@@ -4,8 +4,10 @@ enum KeyStage {
     static func run(_ context: inout CheckContext) -> Decision? {
         let target = context.request.rawTarget
         var queryKey: String?
-        if let questionMark = target.firstIndex(of: "?") {
-            let rawQuery = target[target.index(after: questionMark)...].prefix { $0 != "#" }
+        // Bytes, as CanonicalPath reads them: "?\u{301}" is one Character but still starts the query.
+        if let questionMark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            let afterMark = target.utf8[target.utf8.index(after: questionMark)...]
+            let rawQuery = Substring(afterMark.prefix { $0 != UInt8(ascii: "#") })
             switch QueryParameters.parse(rawQuery) {
             case .success(let query): queryKey = query["key"]
             case .failure(let problem):
