@@ -2,6 +2,8 @@ import Foundation
 
 /// `modelgate-bench [--smoke] [--markdown FILE] [--suite decision,body,scale]`
 /// `modelgate-bench scale-worker --keys N --groups M [--smoke]` (used by the scale suite)
+/// `modelgate-bench profile SHAPE [--iterations N]` decides one shape N times, untimed, for
+/// `valgrind --tool=callgrind` (shapes: openai, anthropic, bedrock, vertex, azure, denied, unknown-key, scan-1mb)
 @main
 struct Bench {
     static func main() {
@@ -15,6 +17,13 @@ struct Bench {
                       let groups = take(&arguments, option: "--groups").flatMap(Int.init)
                 else { throw BenchError("scale-worker needs --keys N --groups M") }
                 try ScaleSuite.worker(keys: keys, groups: groups, budget: budget)
+                return
+            }
+            if arguments.first == "profile" {
+                arguments.removeFirst()
+                let iterations = take(&arguments, option: "--iterations").flatMap(Int.init) ?? 10_000
+                guard let shape = arguments.first else { throw BenchError("profile needs a shape") }
+                try Profile.run(shape, iterations: iterations)
                 return
             }
             let markdownPath = take(&arguments, option: "--markdown")

@@ -1,4 +1,7 @@
 import BenchAllocationCounter
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How long and how often to measure; `smoke` only proves every benchmark runs.
 struct Budget {
@@ -14,7 +17,7 @@ struct Budget {
     var maxOperations: Int
 
     static let full = Budget(
-        warmUpNanos: 200_000_000, roundNanos: 300_000_000, rounds: 5, minOperations: 5, maxOperations: 200_000)
+        warmUpNanos: 200_000_000, roundNanos: 200_000_000, rounds: 7, minOperations: 5, maxOperations: 200_000)
     static let smoke = Budget(
         warmUpNanos: 2_000_000, roundNanos: 10_000_000, rounds: 1, minOperations: 1, maxOperations: 2_000)
 }
@@ -27,11 +30,14 @@ struct LatencyResult {
     /// Heap allocations per operation (0 if the allocator is not interposed).
     var allocations: Double
     var operations: Int
+    /// Share of wall time the thread was on a CPU while timing (median over rounds): well
+    /// below 1 means other processes took the CPU and the percentiles include waiting.
+    var cpuShare: Double
 }
 
 /// Throughput of an operation over `bytes` bytes.
 struct ThroughputResult {
-    /// Median over rounds of bytes per second.
+    /// Median over rounds of bytes per second of CPU time.
     var bytesPerSecond: Double
     /// Median time of one pass over the input.
     var nanosPerPass: Double
@@ -47,6 +53,13 @@ func blackHole<T>(_ value: T) {
 func nanos(_ duration: Duration) -> Int64 {
     let (seconds, attoseconds) = duration.components
     return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+}
+
+/// CPU time this thread has used, in nanoseconds.
+func threadCPUNanos() -> Int64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+    return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
 }
 
 /// Heap allocations by this thread so far (see BenchAllocationCounter).
@@ -91,10 +104,12 @@ enum Measure {
         let perCall = max(1, nanos(clock.now - warmStart) / Int64(warmCalls))
         let perRound = Int(min(Int64(budget.maxOperations), max(Int64(budget.minOperations), budget.roundNanos / perCall)))
 
-        var p50s: [Double] = [], p99s: [Double] = [], means: [Double] = []
+        var p50s: [Double] = [], p99s: [Double] = [], means: [Double] = [], shares: [Double] = []
         var samples = [Int64](repeating: 0, count: perRound)
         for _ in 0..<budget.rounds {
             var total: Int64 = 0
+            let roundStart = clock.now
+            let cpuStart = threadCPUNanos()
             for slot in 0..<perRound {
                 let start = clock.now
                 operation(index)
@@ -103,6 +118,7 @@ enum Measure {
                 total += elapsed
                 index &+= 1
             }
+            shares.append(Double(threadCPUNanos() - cpuStart) / Double(max(1, nanos(clock.now - roundStart))))
             samples.sort()
             p50s.append(Double(percentile(samples, 0.50)))
             p99s.append(Double(percentile(samples, 0.99)))
@@ -118,10 +134,12 @@ enum Measure {
         let allocations = Double(threadAllocations - before) / Double(counted)
         return LatencyResult(
             p50: median(p50s), p99: median(p99s), mean: median(means), allocations: allocations,
-            operations: perRound * budget.rounds)
+            operations: perRound * budget.rounds, cpuShare: median(shares))
     }
 
-    /// Runs `pass` (one pass over `bytes` bytes) back to back and reports the median rate over rounds.
+    /// Runs `pass` (one pass over `bytes` bytes) back to back and reports the median rate over
+    /// rounds, per second of this thread's CPU time: time the scheduler gave to other processes
+    /// on this shared machine does not count against the scanner.
     static func throughput(_ budget: Budget, bytes: Int, _ pass: () -> Void) -> ThroughputResult {
         let clock = ContinuousClock()
         let warmStart = clock.now
@@ -135,9 +153,9 @@ enum Measure {
 
         var rates: [Double] = [], times: [Double] = []
         for _ in 0..<budget.rounds {
-            let start = clock.now
+            let start = threadCPUNanos()
             for _ in 0..<perRound { pass() }
-            let elapsed = Double(nanos(clock.now - start))
+            let elapsed = Double(max(1, threadCPUNanos() - start))
             rates.append(Double(bytes) * Double(perRound) / (elapsed / 1e9))
             times.append(elapsed / Double(perRound))
         }

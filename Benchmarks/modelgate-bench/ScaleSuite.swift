@@ -11,7 +11,7 @@ enum ScaleSuite {
         var table = Table(
             "Scale: decision latency and memory by policy size",
             columns: ["keys", "groups", "snapshot build", "RSS idle", "RSS with snapshot", "peak RSS",
-                      "Bedrock path p50", "p99", "OpenAI 1 KB p50", "p99"])
+                      "Bedrock path p50", "p99", "OpenAI 1 KB p50", "p99", "CPU share"])
         for (keys, groups) in smoke ? smokeSizes : fullSizes {
             let fields = try spawnWorker(keys: keys, groups: groups, smoke: smoke)
             func value(_ name: String) throws -> Double {
@@ -25,6 +25,7 @@ enum ScaleSuite {
                 Format.megabytes(kilobytes: Int(try value("hwm_kb"))),
                 Format.micros(try value("path_p50")), Format.micros(try value("path_p99")),
                 Format.micros(try value("body_p50")), Format.micros(try value("body_p99")),
+                Format.percent(min(try value("path_cpu"), try value("body_cpu"))),
             ])
         }
         table.notes = [
@@ -53,7 +54,7 @@ enum ScaleSuite {
             let result = Measure.latency(budget) { index in
                 blackHole(DecisionEngine.decide(requests[index % requests.count], in: snapshot, now: now))
             }
-            line += " \(name)_p50=\(result.p50) \(name)_p99=\(result.p99)"
+            line += " \(name)_p50=\(result.p50) \(name)_p99=\(result.p99) \(name)_cpu=\(result.cpuShare)"
         }
         let after = MemoryStatus.read()
         line += " rss_idle_kb=\(idle.rssKB) rss_kb=\(after.rssKB) hwm_kb=\(after.peakKB)"

@@ -72,5 +72,7 @@ enum Format {
         allocationCountingWorks ? fixed(value, digits: value < 10 && value != value.rounded() ? 1 : 0) : "n/a"
     }
 
+    static func percent(_ fraction: Double) -> String { fixed(fraction * 100, digits: 0) + " %" }
+
     static func megabytes(kilobytes: Int) -> String { fixed(Double(kilobytes) / 1024, digits: 1) + " MiB" }
 }
