@@ -10,6 +10,9 @@ extension String {
         }
     }
 
+    /// Whether the UTF-8 text holds `byte`.
+    func containsByte(_ byte: UInt8) -> Bool { utf8Offset(of: byte) != nil }
+
     /// The index `offset` bytes into `utf8` (constant time for native strings).
     func utf8Index(at offset: Int) -> String.Index {
         utf8.index(utf8.startIndex, offsetBy: offset)

@@ -5,11 +5,11 @@ enum ModelActionPath {
     static func split(_ tail: ArraySlice<PathSegment>) -> (model: String, action: String)? {
         guard !tail.isEmpty else { return nil }
         // `{m}` rarely spans segments: then there is nothing to join.
-        let joined = tail.count == 1 ? tail[tail.startIndex].decoded : tail.map(\.decoded).joined(separator: "/")
-        guard let colon = joined.utf8.lastIndex(of: UInt8(ascii: ":")) else { return nil }
-        let model = String(joined[..<colon])
-        let action = String(joined[joined.utf8.index(after: colon)...])
-        guard !model.isEmpty, !action.isEmpty, !action.utf8.contains(UInt8(ascii: "/")) else { return nil }
+        var joined = tail.count == 1 ? tail[tail.startIndex].decoded : tail.map(\.decoded).joined(separator: "/")
+        guard let colon = joined.withUTF8({ $0.lastIndex(of: UInt8(ascii: ":")) }) else { return nil }
+        let model = String(joined[..<joined.utf8Index(at: colon)])
+        let action = String(joined[joined.utf8Index(at: colon + 1)...])
+        guard !model.isEmpty, !action.isEmpty, !action.containsByte(UInt8(ascii: "/")) else { return nil }
         return (model, action)
     }
 }
