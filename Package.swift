@@ -51,6 +51,7 @@ let package = Package(
                 "ModelgateConfig",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // Audit log lines and metrics for every decision, shared by the HTTP and gRPC fronts.
@@ -60,6 +61,8 @@ let package = Package(
                 "ModelgateCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Atomics", package: "swift-atomics"),
             ]
         ),
         // HTTP front on SwiftNIO: /check (nginx and Envoy styles), /v1/decision, admin API, health, metrics.
@@ -69,6 +72,12 @@ let package = Package(
                 "ModelgateCore",
                 "ModelgateStore",
                 "ModelgateObservability",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // gRPC front: envoy.service.auth.v3.Authorization/Check.
@@ -77,6 +86,12 @@ let package = Package(
             dependencies: [
                 "ModelgateCore",
                 "ModelgateObservability",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The command line: serve, check, key/team/credential admin, config validate.
@@ -88,8 +103,13 @@ let package = Package(
                 "ModelgateStore",
                 "ModelgateHTTP",
                 "ModelgateGRPC",
+                "ModelgateObservability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         // In-process benchmarks (decision latency, body scan throughput, scale): `scripts/bench`.
@@ -114,6 +134,40 @@ let package = Package(
         .testTarget(
             name: "ModelgateConfigTests",
             dependencies: ["ModelgateConfig"]
+        ),
+        .testTarget(
+            name: "ModelgateStoreTests",
+            dependencies: ["ModelgateStore", "ModelgateCore", "ModelgateConfig", "ModelgateTestSupport"]
+        ),
+        .testTarget(
+            name: "ModelgateHTTPTests",
+            dependencies: [
+                "ModelgateHTTP", "ModelgateStore", "ModelgateObservability", "ModelgateTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // Runs the built `modelgate` executable (serve, check, config validate) as users do.
+        .testTarget(
+            name: "ModelgateCLITests",
+            dependencies: ["ModelgateTestSupport"]
+        ),
+        .testTarget(
+            name: "ModelgateGRPCTests",
+            dependencies: [
+                "ModelgateGRPC",
+                "ModelgateCore",
+                "ModelgateObservability",
+                "ModelgateTestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )

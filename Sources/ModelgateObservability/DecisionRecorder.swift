@@ -8,25 +8,47 @@ import ModelgateCore
 /// Nothing recorded holds a key or secret: only alias, team, user, group, reason and route.
 public struct DecisionRecorder: Sendable {
     private let logger: Logger
+    private let metrics: CheckMetrics
 
+    /// Metric handles are made here, once, from the bootstrapped `MetricsSystem`: create the
+    /// recorder after `MetricsSystem.bootstrap` (handles made earlier are no-ops).
     public init(logger: Logger) {
-        self.logger = logger
+        self.init(logger: logger, metricsFactory: MetricsSystem.factory)
     }
+
+    /// A recorder reporting to `metricsFactory` rather than the global `MetricsSystem`
+    /// (tests, or a process that keeps several registries).
+    public init(logger: Logger, metricsFactory: any MetricsFactory) {
+        self.logger = logger
+        self.metrics = CheckMetrics(factory: metricsFactory)
+    }
+
+    /// Latency buckets for `modelgate_check_duration_seconds`: a check takes microseconds, so
+    /// the factory's default buckets (5 ms and up) would put every check in the first one.
+    public static let durationBuckets: [Duration] = [
+        .microseconds(5), .microseconds(10), .microseconds(25), .microseconds(50),
+        .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+        .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(50),
+    ]
+
+    /// The metric name of the check latency histogram (for factory bucket configuration).
+    public static let durationMetricName = CheckMetrics.checkDuration
 
     /// - Parameters:
     ///   - front: `http`, `grpc` or `cli`, a metric dimension.
     ///   - elapsedNanoseconds: time spent deciding, for the latency histogram.
     public func record(_ decision: Decision, front: String, elapsedNanoseconds: UInt64) {
-        let outcome = decision.allow ? "allow" : "deny"
-        let reason = decision.reason?.rawValue ?? "none"
-        Counter(label: "modelgate_checks_total", dimensions: [("front", front), ("decision", outcome), ("reason", reason)]).increment()
-        if let group = decision.modelGroup {
-            Counter(label: "modelgate_checks_by_model_group_total", dimensions: [("model_group", group), ("decision", outcome)]).increment()
-        }
-        Timer(label: "modelgate_check_duration_seconds", dimensions: [("front", front)]).recordNanoseconds(Int64(clamping: elapsedNanoseconds))
+        metrics.record(decision, front: front, elapsedNanoseconds: elapsedNanoseconds)
+        // Build the metadata only when the line will be written: allows log at debug.
+        let level: Logger.Level = decision.allow ? .debug : .info
+        guard logger.logLevel <= level else { return }
+        logger.log(level: level, decision.allow ? "check allowed" : "check denied", metadata: Self.auditMetadata(decision, front: front))
+    }
 
+    /// The audit trail of one decision: never a key, credential or request body.
+    static func auditMetadata(_ decision: Decision, front: String) -> Logger.Metadata {
         var metadata: Logger.Metadata = [
-            "decision": .string(outcome),
+            "decision": .string(decision.allow ? "allow" : "deny"),
             "status": .stringConvertible(decision.status),
             "front": .string(front),
         ]
@@ -37,11 +59,7 @@ public struct DecisionRecorder: Sendable {
         if let group = decision.modelGroup { metadata["model_group"] = .string(group) }
         if let provider = decision.provider { metadata["provider"] = .string(provider) }
         if let route = decision.routeShape { metadata["route"] = .string(route) }
-        if decision.allow {
-            logger.debug("check allowed", metadata: metadata)
-        } else {
-            metadata["message"] = .string(decision.message)
-            logger.info("check denied", metadata: metadata)
-        }
+        if !decision.allow { metadata["message"] = .string(decision.message) }
+        return metadata
     }
 }

@@ -1,10 +1,135 @@
 import ArgumentParser
+import Foundation
+import Logging
+import Metrics
+import ModelgateHTTP
+import ModelgateObservability
+import ModelgateStore
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
 
-/// `modelgate serve`: placeholder until its issue lands.
+/// `modelgate serve`: the HTTP and gRPC fronts over one policy, until SIGTERM or SIGINT.
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the authorization service (HTTP and gRPC fronts).")
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the authorization service (HTTP and gRPC fronts).",
+        discussion: """
+            Loads the config, opens (creating and migrating) the database, and answers checks until SIGTERM or SIGINT, which stop accepting, finish in-flight checks and exit 0. SIGHUP reloads the config file; an invalid one is logged and the old one stays in force. A start that fails (bad config, unusable database, address in use) prints every error and exits 2.
+
+            Examples:
+              export MODELGATE_MASTER_KEY=sk-admin MODELGATE_SECRET_KEY=...
+              modelgate serve --config config.yaml
+              modelgate serve --config config.yaml --database /var/lib/mg.sqlite \\
+                  --http 0.0.0.0:8181 --grpc 0.0.0.0:9191 --log-format json
+
+              # nginx style and Envoy style checks:
+              curl -i http://127.0.0.1:8181/check \\
+                  -H 'X-Original-Method: POST' \\
+                  -H 'X-Original-URI: /v1/chat/completions' \\
+                  -H 'Authorization: Bearer sk-...' -d '{"model":"gpt-4o"}'
+              curl -i http://127.0.0.1:8181/check/v1/chat/completions \\
+                  -H 'Authorization: Bearer sk-...' -d '{"model":"gpt-4o"}'
+            """)
+
+    @Option(name: .long, help: "LiteLLM-compatible config.yaml (none: empty catalog, every model request denied).")
+    var config: String?
+
+    @Option(name: .long, help: "SQLite database, created on first start.")
+    var database: String = "./modelgate.sqlite"
+
+    @Option(name: .long, help: "HTTP listen address (HOST:PORT).")
+    var http: ListenAddress = ListenAddress(argument: "127.0.0.1:8181")!
+
+    @Option(name: .long, help: "gRPC listen address (HOST:PORT).")
+    var grpc: ListenAddress = ListenAddress(argument: "127.0.0.1:9191")!
+
+    @Option(name: .long, help: "Log line format: text or json (one JSON object per line).")
+    var logFormat: LogFormat = .text
+
+    @Option(name: .long, help: "Lowest level logged: trace, debug (also allowed checks), info (denied checks), notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    @Option(name: .long, help: "Seconds an announced /check body may stall before the check is denied (body_incomplete).")
+    var bodyTimeout: Double = 1
 
     func run() async throws {
-        throw ValidationError("'serve' is not built yet")
+        LoggingSystem.bootstrap(logFormat.makeHandler(level: logLevel))
+        let logger = Logger(label: "modelgate")
+
+        // Metrics first: handles made before the bootstrap would be no-ops.
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets[DecisionRecorder.durationMetricName] = DecisionRecorder.durationBuckets
+        MetricsSystem.bootstrap(factory)
+
+        let policy: PolicyService
+        do {
+            policy = try PolicyService(
+                configPath: config, databasePath: database,
+                environment: ProcessInfo.processInfo.environment, logger: logger)
+        } catch {
+            Console.report(error, context: "modelgate: cannot start")
+            throw ExitCode(2)
+        }
+        let recorder = DecisionRecorder(logger: logger)
+
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        let httpFront = HTTPFront(
+            host: http.host, port: http.port, policy: policy, recorder: recorder,
+            prometheus: registry, logger: logger,
+            configuration: HTTPFrontConfiguration(bodyReadTimeout: .milliseconds(Int64(max(0.01, bodyTimeout) * 1000))))
+        services.append(.init(service: httpFront, serviceName: "http"))
+
+        // ── gRPC front ─────────────────────────────────────────────────────────────────────
+        // The single spot where the gRPC front starts; wired when ModelgateGRPC lands:
+        //   let grpcFront = GRPCFront(host: grpc.host, port: grpc.port,
+        //                             snapshots: policy.holder, recorder: recorder)
+        //   services.append(.init(service: ClosureService { try await grpcFront.run() }, serviceName: "grpc"))
+        // (ModelgateGRPC.GRPCFront.run() is expected to return on task cancellation or on
+        // graceful shutdown; wrap it in cancelWhenGracefulShutdown if it only honours the former.)
+        // ───────────────────────────────────────────────────────────────────────────────────
+        logger.notice("gRPC front not built into this binary yet", metadata: ["address": "\(grpc)"])
+
+        services.append(.init(
+            service: ConfigReloader(policy: policy, metrics: PolicyMetrics(registry: registry), logger: logger),
+            serviceName: "config-reloader"))
+
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(15)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        logger.info("modelgate starting", metadata: [
+            "http": "\(http)", "database": .string(database), "config": .string(config ?? "(none)"),
+        ])
+        do {
+            try await group.run()
+        } catch {
+            Console.report(error, context: "modelgate: stopped")
+            throw ExitCode(2)
+        }
+        logger.info("modelgate stopped")
+    }
+}
+
+/// Reloads the config on SIGHUP. A config that fails to load is logged with every problem and
+/// the policy in force keeps serving.
+struct ConfigReloader: Service {
+    let policy: PolicyService
+    let metrics: PolicyMetrics
+    let logger: Logger
+
+    func run() async throws {
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        for await _ in hangups.cancelOnGracefulShutdown() {
+            do {
+                try policy.reloadConfig()
+                metrics.recordReload(succeeded: true)
+                logger.notice("config reloaded", metadata: ["generation": "\(policy.holder.snapshot.generation)"])
+            } catch {
+                metrics.recordReload(succeeded: false)
+                logger.error("config reload rejected; the previous config stays in force", metadata: ["error": "\(error)"])
+            }
+        }
     }
 }

@@ -1,10 +1,138 @@
 import ArgumentParser
+import ModelgateStore
 
-/// `modelgate team`: placeholder until its issue lands.
-struct TeamCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "team", abstract: "Manage teams in the database.")
+/// `modelgate team`: teams in the database, offline (the same operations as the admin API).
+struct TeamCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "team",
+        abstract: "Manage teams in the database.",
+        discussion: """
+            A key in a team must pass the team's model list too, and the team's metadata.model_config chooses provider credentials for its keys.
+            """,
+        subcommands: [New.self, Update.self, List.self, Delete.self])
 
-    func run() async throws {
-        throw ValidationError("'team' is not built yet")
+    /// Options both `new` and `update` take.
+    struct TeamFields: ParsableArguments {
+        @Option(help: "A readable name for the team.") var alias: String?
+        @Option(name: .customLong("model"), help: "A model group, access group or wildcard the team's keys may call (repeat).")
+        var models: [String] = []
+        @Option(name: .customLong("tag"), help: "A tag (metadata.tags; repeat).") var tags: [String] = []
+        @Option(name: .customLong("model-config"), help: "metadata.model_config as JSON.") var modelConfig: String?
+        @Option(help: "metadata as a JSON object (replaces the stored metadata on update).") var metadata: String?
+
+        func modelConfigValue() throws -> JSONValue? {
+            try modelConfig.map { .object(try CLIParsing.object($0, option: "--model-config")) }
+        }
+
+        func metadataValue() throws -> [String: JSONValue]? {
+            try metadata.map { try CLIParsing.object($0, option: "--metadata") }
+        }
+    }
+
+    struct New: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a team.",
+            discussion: """
+                Examples:
+                  modelgate team new --team-id team-1 --alias research \\
+                      --model claude-opus-4-7 --model frontier
+                  modelgate team new --team-id team-2 --model-config \\
+                      '{"defaultconfig": {"bedrock": {"litellm_credentials": "br-2"}}}'
+                """)
+
+        @OptionGroup var store: AdminStoreOptions
+        @Option(name: .customLong("team-id"), help: "The team id (a UUID is generated when absent).") var teamID: String?
+        @OptionGroup var fields: TeamFields
+        @Flag(help: "Create the team blocked.") var blocked = false
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            var request = TeamNewRequest()
+            request.teamID = teamID
+            request.alias = fields.alias
+            request.models = fields.models
+            request.blocked = blocked
+            request.metadata = try fields.metadataValue() ?? [:]
+            request.tags = fields.tags.isEmpty ? nil : fields.tags
+            request.modelConfig = try fields.modelConfigValue()
+            let team = try store.run { try $0.newTeam(request) }
+            print(json ? CLIOutput.json(team) : team.id)
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a team; options not given stay as they are.",
+            discussion: """
+                Examples:
+                  modelgate team update team-1 --model claude-opus-4-7 --model gemini-2.5-pro
+                  modelgate team update team-1 --model-config '{"defaultconfig": {
+                      "gemini": {"litellm_credentials": "gemini-team-1"},
+                      "bedrock": {"litellm_credentials": "bedrock-team-1"}}}'
+                  modelgate team update team-1 --block
+                """)
+
+        @OptionGroup var store: AdminStoreOptions
+        @Argument(help: "The team id.") var teamID: String
+        @OptionGroup var fields: TeamFields
+        @Flag(help: "Remove the team's model list (no team-level limit).") var anyModel = false
+        @Flag(help: "Block the team.") var block = false
+        @Flag(help: "Unblock the team.") var unblock = false
+        @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            if block && unblock { throw ValidationError("give --block or --unblock, not both") }
+            if anyModel && !fields.models.isEmpty { throw ValidationError("give --model or --any-model, not both") }
+        }
+
+        func run() throws {
+            var request = TeamUpdateRequest(teamID: teamID)
+            request.alias = fields.alias
+            request.models = anyModel ? [] : (fields.models.isEmpty ? nil : fields.models)
+            request.blocked = block ? true : (unblock ? false : nil)
+            request.metadata = try fields.metadataValue()
+            request.tags = fields.tags.isEmpty ? nil : fields.tags
+            request.modelConfig = try fields.modelConfigValue()
+            let team = try store.run { try $0.updateTeam(request) }
+            print(json ? CLIOutput.json(team) : "updated \(team.id)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List stored teams.",
+            discussion: "Examples:\n  modelgate team list\n  modelgate team list --json")
+
+        @OptionGroup var store: AdminStoreOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        static func row(_ team: StoredTeam) -> [String] {
+            let models = team.models.isEmpty ? "(any)" : team.models.joined(separator: ",")
+            let modelConfig = team.metadata["model_config"].map(\.jsonText) ?? "-"
+            return [team.id, team.alias ?? "-", models, team.blocked ? "yes" : "no", modelConfig]
+        }
+
+        func run() throws {
+            let teams = try store.run { try $0.listTeams() }
+            if json {
+                print(CLIOutput.json(teams))
+                return
+            }
+            CLIOutput.table(header: ["TEAM_ID", "ALIAS", "MODELS", "BLOCKED", "MODEL_CONFIG"], rows: teams.map(Self.row))
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete teams and their keys.",
+            discussion: "Example:\n  modelgate team delete team-1")
+
+        @OptionGroup var store: AdminStoreOptions
+        @Argument(help: "Team ids.") var teamIDs: [String]
+
+        func run() throws {
+            let keys = try store.run { try $0.deleteTeams(teamIDs) }
+            print("deleted \(teamIDs.count) team\(teamIDs.count == 1 ? "" : "s") and \(keys) key\(keys == 1 ? "" : "s")")
+        }
     }
 }

@@ -1,0 +1,169 @@
+import Foundation
+import ModelgateCore
+
+/// The admin API of CONTRACT §5, transport-free: the HTTP front hands it every request.
+///
+/// LiteLLM's request and response shapes; every answer is JSON. Every route needs the master
+/// key (401 otherwise), bad input is a 400 naming the field, a missing object a 404, and a
+/// storage fault the only 500.
+public final class AdminAPI: Sendable {
+    let operations: AdminOperations
+    let authorization: AdminAuthorization
+
+    init(operations: AdminOperations, masterKey: @escaping @Sendable () -> String?) {
+        self.operations = operations
+        authorization = AdminAuthorization(masterKey: masterKey)
+    }
+
+    /// Answers an admin route (checking the master key itself), or nil when `path` is not one.
+    ///
+    /// - Parameters:
+    ///   - path: the request path without the query (a `?…` suffix is ignored), still
+    ///     percent-encoded; the credential name in `/credentials/{name}` is decoded here.
+    ///   - query: decoded query parameters.
+    public func handle(method: String, path: String, query: [(String, String)], headers: HeaderFields, body: [UInt8]) async -> AdminResponse? {
+        let path = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
+        guard let route = AdminRoute(path: path) else { return nil }
+        // SQLite calls block (up to the busy timeout while the CLI writes), so they run on the
+        // admin queue, never on the cooperative pool that serves checks.
+        return await withCheckedContinuation { continuation in
+            Self.queue.async {
+                continuation.resume(returning: self.answer(route, path: path, method: method, query: query, headers: headers, body: body))
+            }
+        }
+    }
+
+    /// One queue for every admin request: writes are serialised anyway by SQLite.
+    private static let queue = DispatchQueue(label: "modelgate.admin")
+
+    private func answer(_ route: AdminRoute, path: String, method: String, query: [(String, String)], headers: HeaderFields, body: [UInt8]) -> AdminResponse {
+        do throws(AdminError) {
+            try authorization.check(headers)
+            guard route.methods.contains(method.uppercased()) else {
+                throw AdminError(status: 405, message: "\(path) answers \(route.methods.joined(separator: ", ")), not \(method)")
+            }
+            let answer = try respond(to: route, method: method.uppercased(), query: QueryFields(query), body: body)
+            return AdminResponse(status: 200, body: answer.jsonText)
+        } catch {
+            return AdminResponse(status: error.status, body: error.json.jsonText)
+        }
+    }
+
+    private func respond(to route: AdminRoute, method: String, query: QueryFields, body: [UInt8]) throws(AdminError) -> JSONValue {
+        switch route {
+        case .keyGenerate:
+            return .object(try operations.generateKey(KeyGenerateRequest(RequestFields(body: body))).json)
+        case .keyUpdate:
+            let key = try operations.updateKey(KeyUpdateRequest(RequestFields(body: body)))
+            return .object(key.json)
+        case .keyDelete:
+            let fields = try RequestFields(body: body)
+            let keys = try fields.strings("keys") ?? []
+            let aliases = try fields.strings("key_aliases") ?? []
+            _ = try operations.deleteKeys(references: keys, aliases: aliases)
+            return .object(["deleted_keys": .strings(keys.isEmpty ? aliases : keys)])
+        case .keyInfo:
+            let reference = try query.required("key")
+            return .object(["key": .string(reference), "info": .object(try operations.keyInfo(reference).json)])
+        case .keyList:
+            let keys = try operations.listKeys(teamID: try query.optional("team_id"), userID: try query.optional("user_id"))
+            let full = try query.optional("return_full_object") == "true"
+            return .object([
+                "keys": .array(keys.map { full ? .object($0.json) : .string($0.hash.hex) }),
+                "total_count": .int(Int64(keys.count)), "current_page": 1, "total_pages": 1,
+            ])
+        case .keyBlock, .keyUnblock:
+            let reference = try RequestFields(body: body).requiredString("key")
+            return .object(try operations.setKeyBlocked(reference, blocked: route == .keyBlock).json)
+        case .teamNew:
+            return .object(try operations.newTeam(TeamNewRequest(RequestFields(body: body))).json)
+        case .teamUpdate:
+            let team = try operations.updateTeam(TeamUpdateRequest(RequestFields(body: body)))
+            return .object(["team_id": .string(team.id), "data": .object(team.json)])
+        case .teamInfo:
+            let info = try operations.teamInfo(try query.required("team_id"))
+            return .object([
+                "team_id": .string(info.team.id), "team_info": .object(info.team.json),
+                "keys": .array(info.keys.map { .object($0.json) }), "team_memberships": .array([]),
+            ])
+        case .teamDelete:
+            let teamIDs = try RequestFields(body: body).strings("team_ids") ?? []
+            let keys = try operations.deleteTeams(teamIDs)
+            return .object(["deleted_teams": .strings(teamIDs), "deleted_keys": .int(Int64(keys))])
+        case .teamList:
+            return .array(try operations.listTeams().map { .object($0.json) })
+        case .userNew:
+            let made = try operations.newUser(UserNewRequest(RequestFields(body: body)))
+            var json = made.user.json
+            if let key = made.key {
+                for (field, value) in key.json where json[field] == nil { json[field] = value }
+            } else {
+                json["key"] = .null
+            }
+            return .object(json)
+        case .userUpdate:
+            let user = try operations.updateUser(UserUpdateRequest(RequestFields(body: body)))
+            return .object(["user_id": .string(user.id), "data": .object(user.json)])
+        case .userInfo:
+            let info = try operations.userInfo(try query.required("user_id"))
+            return .object([
+                "user_id": .string(info.user.id), "user_info": .object(info.user.json),
+                "keys": .array(info.keys.map { .object($0.json) }), "teams": .array([]),
+            ])
+        case .userList:
+            let users = try operations.listUsers()
+            return .object(["users": .array(users.map { .object($0.json) }), "total": .int(Int64(users.count))])
+        case .credentials where method == "GET":
+            return .object(["success": true, "credentials": .array(try operations.listCredentials().map { .object($0.json) })])
+        case .credentials:
+            _ = try operations.addCredential(CredentialNewRequest(RequestFields(body: body)))
+            return .object(["success": true, "message": "Credential created successfully"])
+        case .credential(let encodedName) where method == "DELETE":
+            try operations.deleteCredential(try Self.decodeName(encodedName))
+            return .object(["success": true, "message": "Credential deleted successfully"])
+        case .credential(let encodedName):
+            let name = try Self.decodeName(encodedName)
+            _ = try operations.updateCredential(CredentialPatchRequest(name: name, RequestFields(body: body)))
+            return .object(["success": true, "message": "Credential updated successfully"])
+        }
+    }
+}
+
+extension AdminAPI {
+    /// A credential name from the path, percent-decoded once.
+    static func decodeName(_ encoded: String) throws(AdminError) -> String {
+        guard let name = encoded.removingPercentEncoding, !name.isEmpty else {
+            throw .badRequest("the credential name in the path is not valid percent-encoding", param: "credential_name")
+        }
+        return name
+    }
+}
+
+/// One admin answer: status and JSON body.
+public struct AdminResponse: Sendable {
+    public var status: Int
+    public var body: String
+    public init(status: Int, body: String) {
+        self.status = status
+        self.body = body
+    }
+}
+
+/// Decoded query parameters; a parameter given twice is refused, not guessed at.
+struct QueryFields {
+    let pairs: [(String, String)]
+    init(_ pairs: [(String, String)]) { self.pairs = pairs }
+
+    func optional(_ name: String) throws(AdminError) -> String? {
+        let values = pairs.filter { $0.0 == name }.map(\.1)
+        guard values.count <= 1 else { throw .badRequest("query parameter '\(name)' is given more than once", param: name) }
+        return values.first
+    }
+
+    func required(_ name: String) throws(AdminError) -> String {
+        guard let value = try optional(name), !value.isEmpty else {
+            throw .badRequest("query parameter '\(name)' is required", param: name)
+        }
+        return value
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import Logging
+import ModelgateCore
+
+extension AdminOperations {
+    /// Makes a key (or registers the one supplied) and returns it with what was stored.
+    public func generateKey(_ request: KeyGenerateRequest) throws(AdminError) -> GeneratedKey {
+        if let supplied = request.key { try VirtualKeys.validateSupplied(supplied) }
+        if let alias = request.alias { try Self.requireNonEmpty(alias, "key_alias") }
+        let metadata = try PolicyMetadata.compose(base: request.metadata, tags: request.tags, modelConfig: request.modelConfig)
+        let rawKey = request.key ?? VirtualKeys.generate()
+        let time = now()
+        let stored = StoredKey(
+            hash: KeyHash(hashing: rawKey), keyName: VirtualKeys.displayName(of: rawKey),
+            alias: request.alias, teamID: request.teamID, userID: request.userID,
+            models: request.models, blocked: request.blocked, expires: request.expiry.date(from: time),
+            metadata: metadata, createdAt: time, updatedAt: time)
+        try write("generate the key") { db in
+            if let teamID = stored.teamID { try requireTeam(teamID, db) }
+            try Self.requireUniqueAlias(stored.alias, except: nil, db)
+            guard try !StoredKey.exists(db, key: stored.hash.hex) else {
+                throw AdminError.badRequest("this key already exists", param: "key")
+            }
+            try stored.insert(db)
+        }
+        logger.info("admin: key generated", metadata: keyLogMetadata(stored))
+        return GeneratedKey(key: rawKey, stored: stored)
+    }
+
+    /// Changes the fields given; returns the key as now stored.
+    public func updateKey(_ request: KeyUpdateRequest) throws(AdminError) -> StoredKey {
+        if let alias = request.alias { try Self.requireNonEmpty(alias, "key_alias") }
+        let hash = VirtualKeys.hash(ofReference: request.key)
+        let time = now()
+        let updated: StoredKey = try write("update the key") { db in
+            var key = try Self.fetchKey(hash, db)
+            if let alias = request.alias {
+                try Self.requireUniqueAlias(alias, except: hash, db)
+                key.alias = alias
+            }
+            if let teamID = request.teamID {
+                try requireTeam(teamID, db)
+                key.teamID = teamID
+            }
+            if let userID = request.userID { key.userID = userID }
+            if let models = request.models { key.models = models }
+            if let blocked = request.blocked { key.blocked = blocked }
+            if let expiry = request.expiry { key.expires = expiry.date(from: time) }
+            if request.metadata != nil || request.tags != nil || request.modelConfig != nil {
+                key.metadata = try PolicyMetadata.compose(
+                    base: request.metadata ?? key.metadata, tags: request.tags, modelConfig: request.modelConfig)
+            }
+            key.updatedAt = time
+            try key.update(db)
+            return key
+        }
+        logger.info("admin: key updated", metadata: keyLogMetadata(updated))
+        return updated
+    }
+
+    /// Sets or clears `blocked`.
+    public func setKeyBlocked(_ reference: String, blocked: Bool) throws(AdminError) -> StoredKey {
+        var request = KeyUpdateRequest(key: reference)
+        request.blocked = blocked
+        return try updateKey(request)
+    }
+
+    /// Deletes the keys named by raw key or hash, and those with the given aliases. Answers 404
+    /// when none of them exists (as LiteLLM); otherwise deletes those that do.
+    public func deleteKeys(references: [String], aliases: [String]) throws(AdminError) -> Int {
+        guard !references.isEmpty || !aliases.isEmpty else {
+            throw .badRequest("give the keys to delete in 'keys' or 'key_aliases'", param: "keys")
+        }
+        let hashes = references.map { VirtualKeys.hash(ofReference: $0).hex }
+        let deleted: Int = try write("delete the keys") { db in
+            var count = 0
+            if !hashes.isEmpty { count += try StoredKey.deleteAll(db, keys: hashes) }
+            if !aliases.isEmpty {
+                count += try StoredKey.filter(aliases.contains(Column("key_alias"))).deleteAll(db)
+            }
+            guard count > 0 else { throw AdminError.notFound("no such key", param: "keys") }
+            return count
+        }
+        logger.info("admin: keys deleted", metadata: ["count": "\(deleted)"])
+        return deleted
+    }
+
+    /// The stored key named by raw key or hash.
+    public func keyInfo(_ reference: String) throws(AdminError) -> StoredKey {
+        let hash = VirtualKeys.hash(ofReference: reference)
+        return try read("read the key") { db in try Self.fetchKey(hash, db) }
+    }
+
+    /// Stored keys, oldest first, optionally only a team's or a user's.
+    public func listKeys(teamID: String? = nil, userID: String? = nil) throws(AdminError) -> [StoredKey] {
+        try read("list the keys") { db in
+            var request = StoredKey.order(Column("created_at"), Column("rowid"))
+            if let teamID { request = request.filter(Column("team_id") == teamID) }
+            if let userID { request = request.filter(Column("user_id") == userID) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    static func fetchKey(_ hash: KeyHash, _ db: Database) throws -> StoredKey {
+        guard let key = try StoredKey.fetchOne(db, key: hash.hex) else {
+            throw AdminError.notFound("no such key", param: "key")
+        }
+        return key
+    }
+
+    /// LiteLLM keeps key aliases unique; so do we, since the CLI deletes by alias.
+    static func requireUniqueAlias(_ alias: String?, except hash: KeyHash?, _ db: Database) throws {
+        guard let alias else { return }
+        var request = StoredKey.filter(Column("key_alias") == alias)
+        if let hash { request = request.filter(Column("token") != hash.hex) }
+        if try request.fetchCount(db) > 0 {
+            throw AdminError.badRequest("key_alias '\(alias)' is already used by another key", param: "key_alias")
+        }
+    }
+
+    /// What an admin log line says about a key: never the key, only its public names.
+    func keyLogMetadata(_ key: StoredKey) -> [String: Logger.MetadataValue] {
+        [
+            "key_name": "\(key.keyName)", "key_alias": "\(key.alias ?? "")",
+            "team_id": "\(key.teamID ?? "")", "user_id": "\(key.userID ?? "")",
+        ]
+    }
+}

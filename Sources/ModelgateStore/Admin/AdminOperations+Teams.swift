@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+
+extension AdminOperations {
+    /// Creates a team; its id is generated when not given.
+    public func newTeam(_ request: TeamNewRequest) throws(AdminError) -> StoredTeam {
+        if let teamID = request.teamID { try Self.requireNonEmpty(teamID, "team_id") }
+        let metadata = try PolicyMetadata.compose(base: request.metadata, tags: request.tags, modelConfig: request.modelConfig)
+        let time = now()
+        let team = StoredTeam(
+            id: request.teamID ?? UUID().uuidString.lowercased(), alias: request.alias,
+            models: request.models, blocked: request.blocked, metadata: metadata,
+            createdAt: time, updatedAt: time)
+        try write("create the team") { db in
+            guard try !StoredTeam.exists(db, key: team.id) else {
+                throw AdminError.badRequest("team_id '\(team.id)' already exists; use /team/update to change it", param: "team_id")
+            }
+            try team.insert(db)
+        }
+        logger.info("admin: team created", metadata: ["team_id": "\(team.id)"])
+        return team
+    }
+
+    /// Changes the fields given; returns the team as now stored.
+    public func updateTeam(_ request: TeamUpdateRequest) throws(AdminError) -> StoredTeam {
+        let time = now()
+        let team: StoredTeam = try write("update the team") { db in
+            var team = try Self.fetchTeam(request.teamID, db)
+            if let alias = request.alias { team.alias = alias }
+            if let models = request.models { team.models = models }
+            if let blocked = request.blocked { team.blocked = blocked }
+            if request.metadata != nil || request.tags != nil || request.modelConfig != nil {
+                team.metadata = try PolicyMetadata.compose(
+                    base: request.metadata ?? team.metadata, tags: request.tags, modelConfig: request.modelConfig)
+            }
+            team.updatedAt = time
+            try team.update(db)
+            return team
+        }
+        logger.info("admin: team updated", metadata: ["team_id": "\(team.id)"])
+        return team
+    }
+
+    /// The team and its keys.
+    public func teamInfo(_ teamID: String) throws(AdminError) -> (team: StoredTeam, keys: [StoredKey]) {
+        try read("read the team") { db in
+            let team = try Self.fetchTeam(teamID, db)
+            let keys = try StoredKey.filter(Column("team_id") == teamID).order(Column("created_at")).fetchAll(db)
+            return (team, keys)
+        }
+    }
+
+    /// Deletes the teams and, as LiteLLM does, their keys. Every team must exist (else 404 and
+    /// nothing is deleted). Returns how many keys went with them.
+    public func deleteTeams(_ teamIDs: [String]) throws(AdminError) -> Int {
+        guard !teamIDs.isEmpty else { throw .badRequest("give the teams to delete in 'team_ids'", param: "team_ids") }
+        let keys: Int = try write("delete the teams") { db in
+            for teamID in teamIDs where try !StoredTeam.exists(db, key: teamID) {
+                throw AdminError.notFound("no such team: '\(teamID)'", param: "team_ids")
+            }
+            let keys = try StoredKey.filter(teamIDs.contains(Column("team_id"))).deleteAll(db)
+            try StoredTeam.deleteAll(db, keys: teamIDs)
+            return keys
+        }
+        logger.info("admin: teams deleted", metadata: ["team_ids": "\(teamIDs.joined(separator: ","))", "keys_deleted": "\(keys)"])
+        return keys
+    }
+
+    /// Stored teams, oldest first.
+    public func listTeams() throws(AdminError) -> [StoredTeam] {
+        try read("list the teams") { db in try StoredTeam.order(Column("created_at"), Column("rowid")).fetchAll(db) }
+    }
+
+    static func fetchTeam(_ teamID: String, _ db: Database) throws -> StoredTeam {
+        guard let team = try StoredTeam.fetchOne(db, key: teamID) else {
+            throw AdminError.notFound("no such team: '\(teamID)'", param: "team_id")
+        }
+        return team
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import ModelgateCore
+
+extension AdminOperations {
+    /// Creates a user and, unless `createKey` is false, a key bound to it (LiteLLM's
+    /// `/user/new` does both).
+    public func newUser(_ request: UserNewRequest) throws(AdminError) -> (user: StoredUser, key: GeneratedKey?) {
+        if let userID = request.userID { try Self.requireNonEmpty(userID, "user_id") }
+        let time = now()
+        let user = StoredUser(
+            id: request.userID ?? UUID().uuidString.lowercased(), alias: request.alias, email: request.email,
+            models: request.models, metadata: request.metadata, createdAt: time, updatedAt: time)
+        let key = request.createKey ? VirtualKeys.generate() : nil
+        let generated = key.map { raw in
+            GeneratedKey(key: raw, stored: StoredKey(
+                hash: KeyHash(hashing: raw), keyName: VirtualKeys.displayName(of: raw), alias: request.keyAlias,
+                teamID: nil, userID: user.id, models: [], blocked: false,
+                expires: request.expiry.date(from: time), metadata: [:], createdAt: time, updatedAt: time))
+        }
+        try write("create the user") { db in
+            guard try !StoredUser.exists(db, key: user.id) else {
+                throw AdminError.badRequest("user_id '\(user.id)' already exists; use /user/update to change it", param: "user_id")
+            }
+            try user.insert(db)
+            if let generated {
+                try Self.requireUniqueAlias(generated.stored.alias, except: nil, db)
+                try generated.stored.insert(db)
+            }
+        }
+        logger.info("admin: user created", metadata: ["user_id": "\(user.id)", "key_created": "\(generated != nil)"])
+        return (user, generated)
+    }
+
+    /// Changes the fields given; returns the user as now stored.
+    public func updateUser(_ request: UserUpdateRequest) throws(AdminError) -> StoredUser {
+        let time = now()
+        let user: StoredUser = try write("update the user") { db in
+            var user = try Self.fetchUser(request.userID, db)
+            if let alias = request.alias { user.alias = alias }
+            if let email = request.email { user.email = email }
+            if let models = request.models { user.models = models }
+            if let metadata = request.metadata { user.metadata = metadata }
+            user.updatedAt = time
+            try user.update(db)
+            return user
+        }
+        logger.info("admin: user updated", metadata: ["user_id": "\(user.id)"])
+        return user
+    }
+
+    /// The user and the keys bound to it.
+    public func userInfo(_ userID: String) throws(AdminError) -> (user: StoredUser, keys: [StoredKey]) {
+        try read("read the user") { db in
+            let user = try Self.fetchUser(userID, db)
+            let keys = try StoredKey.filter(Column("user_id") == userID).order(Column("created_at")).fetchAll(db)
+            return (user, keys)
+        }
+    }
+
+    /// Stored users, oldest first.
+    public func listUsers() throws(AdminError) -> [StoredUser] {
+        try read("list the users") { db in try StoredUser.order(Column("created_at"), Column("rowid")).fetchAll(db) }
+    }
+
+    static func fetchUser(_ userID: String, _ db: Database) throws -> StoredUser {
+        guard let user = try StoredUser.fetchOne(db, key: userID) else {
+            throw AdminError.notFound("no such user: '\(userID)'", param: "user_id")
+        }
+        return user
+    }
+}

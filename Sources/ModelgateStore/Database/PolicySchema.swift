@@ -1,0 +1,57 @@
+import GRDB
+
+/// The database schema, as an ordered list of migrations.
+///
+/// A migration, once released, never changes: a schema change is a new migration appended
+/// below, so every existing file is upgraded in the same steps on its next open.
+enum PolicySchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: keys, teams, users, credentials") { db in
+            // Teams before keys: keys name a team (which may also come from the config file,
+            // so there is no foreign key).
+            try db.create(table: "team") { t in
+                t.primaryKey("team_id", .text)
+                t.column("team_alias", .text)
+                t.column("models", .text).notNull().defaults(to: "[]")
+                t.column("blocked", .boolean).notNull().defaults(to: false)
+                t.column("metadata", .text).notNull().defaults(to: "{}")
+                t.column("created_at", .datetime).notNull()
+                t.column("updated_at", .datetime).notNull()
+            }
+            try db.create(table: "internal_user") { t in
+                t.primaryKey("user_id", .text)
+                t.column("user_alias", .text)
+                t.column("user_email", .text)
+                t.column("models", .text).notNull().defaults(to: "[]")
+                t.column("metadata", .text).notNull().defaults(to: "{}")
+                t.column("created_at", .datetime).notNull()
+                t.column("updated_at", .datetime).notNull()
+            }
+            // `token` is the SHA-256 of the key in hex: the key itself is never stored.
+            try db.create(table: "virtual_key") { t in
+                t.primaryKey("token", .text).check { length($0) == 64 }
+                t.column("key_name", .text).notNull()
+                t.column("key_alias", .text).unique()
+                t.column("team_id", .text).indexed()
+                t.column("user_id", .text).indexed()
+                t.column("models", .text).notNull().defaults(to: "[]")
+                t.column("blocked", .boolean).notNull().defaults(to: false)
+                t.column("expires", .datetime)
+                t.column("metadata", .text).notNull().defaults(to: "{}")
+                t.column("created_at", .datetime).notNull()
+                t.column("updated_at", .datetime).notNull()
+            }
+            // `encrypted_values` is AES-GCM ciphertext of the JSON `credential_values`.
+            try db.create(table: "credential") { t in
+                t.primaryKey("credential_name", .text)
+                t.column("custom_llm_provider", .text)
+                t.column("credential_info", .text).notNull().defaults(to: "{}")
+                t.column("encrypted_values", .blob).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("updated_at", .datetime).notNull()
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import ModelgateStore
+
+/// `modelgate user`: internal users in the database (the same operations as the admin API).
+struct UserCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user",
+        abstract: "Manage internal users in the database.",
+        discussion: "A key bound to a user must pass the user's model list too.",
+        subcommands: [New.self, Update.self, List.self])
+
+    struct New: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a user and, unless --no-key, a key for it (printed once).",
+            discussion: """
+                Examples:
+                  modelgate user new --user-id u-1 --model claude-opus-4-7
+                  modelgate user new --user-id u-2 --email a@example.com --no-key
+                """)
+
+        @OptionGroup var store: AdminStoreOptions
+        @Option(name: .customLong("user-id"), help: "The user id (a UUID is generated when absent).") var userID: String?
+        @Option(help: "A readable name.") var alias: String?
+        @Option(help: "The user's email address.") var email: String?
+        @Option(name: .customLong("model"), help: "A model group, access group or wildcard the user's keys may call (repeat).")
+        var models: [String] = []
+        @Flag(help: "Do not create a key for the user.") var noKey = false
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            var request = UserNewRequest()
+            request.userID = userID
+            request.alias = alias
+            request.email = email
+            request.models = models
+            request.createKey = !noKey
+            let made = try store.run { try $0.newUser(request) }
+            if json {
+                print(CLIOutput.json(made.user))
+            } else {
+                print(made.user.id)
+            }
+            if let key = made.key {
+                print(key.key)
+                CLIOutput.note("\(key.stored.keyName) token \(key.stored.hash.hex): keep the key now, it is not shown again")
+            }
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a user's model list, alias or email.",
+            discussion: "Example:\n  modelgate user update u-1 --model claude-opus-4-7 --model 'gemini/*'")
+
+        @OptionGroup var store: AdminStoreOptions
+        @Argument(help: "The user id.") var userID: String
+        @Option(help: "A readable name.") var alias: String?
+        @Option(help: "The user's email address.") var email: String?
+        @Option(name: .customLong("model"), help: "Replaces the user's model list (repeat).") var models: [String] = []
+        @Flag(help: "Remove the user's model list (no user-level limit).") var anyModel = false
+
+        func run() throws {
+            var request = UserUpdateRequest(userID: userID)
+            request.alias = alias
+            request.email = email
+            request.models = anyModel ? [] : (models.isEmpty ? nil : models)
+            let user = try store.run { try $0.updateUser(request) }
+            print("updated \(user.id)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List stored users.",
+            discussion: "Example:\n  modelgate user list")
+
+        @OptionGroup var store: AdminStoreOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        static func row(_ user: StoredUser) -> [String] {
+            let models = user.models.isEmpty ? "(any)" : user.models.joined(separator: ",")
+            return [user.id, user.alias ?? "-", user.email ?? "-", models]
+        }
+
+        func run() throws {
+            let users = try store.run { try $0.listUsers() }
+            if json {
+                print(CLIOutput.json(users))
+                return
+            }
+            CLIOutput.table(header: ["USER_ID", "ALIAS", "EMAIL", "MODELS"], rows: users.map(Self.row))
+        }
+    }
+}
