@@ -112,6 +112,13 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // In-process benchmarks (decision latency, body scan throughput, scale): `scripts/bench`.
+        .executableTarget(
+            name: "modelgate-bench",
+            dependencies: ["ModelgateCore", "BenchAllocationCounter"],
+            path: "Benchmarks/modelgate-bench"
+        ),
+        .target(name: "BenchAllocationCounter", path: "Benchmarks/BenchAllocationCounter"),
         // The public decision vectors (copied from shared/vectors) and their loader, for every
         // front's tests: the same decision must come out of each.
         .target(
