@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from e2e import harness  # noqa: E402
 from e2e.fake_upstream import FakeUpstream  # noqa: E402
 
-MODES = [m for m in ["nginx-path", "nginx-body", "envoy-http", "envoy-grpc"] if m not in os.environ.get("E2E_SKIP_MODES", "").split(",")]
+MODES = ["nginx-path", "nginx-body", "envoy-http", "envoy-grpc"]
 WORK = harness.ROOT / "e2e" / ".work"
 
 
@@ -140,23 +140,45 @@ def modelgate_url(modelgate) -> str:
     return f"http://127.0.0.1:{modelgate.ports['http']}"
 
 
+class ProxyPool:
+    """Starts each proxy set-up the first time a test asks for it and keeps it for the session.
+    A set-up that fails to start fails its own tests only (with the reason), not the others'."""
+
+    def __init__(self, workdir, tls, modelgate, upstream_server):
+        self._args = (workdir, tls, modelgate, upstream_server)
+        self._started: dict[str, harness.Managed] = {}
+        self._failed: dict[str, str] = {}
+
+    def __getitem__(self, mode: str) -> Proxy:
+        if mode in self._failed:
+            pytest.fail(f"{mode} did not start: {self._failed[mode]}")
+        if mode not in self._started:
+            workdir, (cert, key), modelgate, upstream_server = self._args
+            try:
+                if mode.startswith("nginx"):
+                    m = harness.start_nginx(mode, workdir, modelgate.ports["http"], upstream_server.port, cert, key)
+                else:
+                    if mode == "envoy-grpc":
+                        harness.wait_for_port(modelgate.ports["grpc"], modelgate.proc, what="modelgate gRPC")
+                    m = harness.start_envoy(mode, workdir, modelgate.ports["http"], modelgate.ports["grpc"],
+                                            upstream_server.port, cert, key)
+            except Exception as e:  # noqa: BLE001 - reported on every test of this mode
+                self._failed[mode] = f"{type(e).__name__}: {e}"
+                pytest.fail(f"{mode} did not start: {self._failed[mode]}")
+            self._started[mode] = m
+        m = self._started[mode]
+        return Proxy(mode, m.ports["http"], m.ports["https"], self._args[1][0])
+
+    def stop(self):
+        for m in self._started.values():
+            m.stop()
+
+
 @pytest.fixture(scope="session")
 def proxies(workdir, tls, modelgate, upstream_server):
-    cert, key = tls
-    started = {}
-    try:
-        for mode in MODES:
-            if mode.startswith("nginx"):
-                started[mode] = harness.start_nginx(mode, workdir, modelgate.ports["http"], upstream_server.port, cert, key)
-            else:
-                if mode == "envoy-grpc":
-                    harness.wait_for_port(modelgate.ports["grpc"], modelgate.proc, what="modelgate gRPC")
-                started[mode] = harness.start_envoy(mode, workdir, modelgate.ports["http"], modelgate.ports["grpc"],
-                                                    upstream_server.port, cert, key)
-        yield {mode: Proxy(mode, m.ports["http"], m.ports["https"], cert) for mode, m in started.items()}
-    finally:
-        for m in started.values():
-            m.stop()
+    pool = ProxyPool(workdir, tls, modelgate, upstream_server)
+    yield pool
+    pool.stop()
 
 
 @pytest.fixture(params=MODES)
