@@ -112,6 +112,13 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // In-process benchmarks (decision latency, body scan throughput, scale): `scripts/bench`.
+        .executableTarget(
+            name: "modelgate-bench",
+            dependencies: ["ModelgateCore", "BenchAllocationCounter"],
+            path: "Benchmarks/modelgate-bench"
+        ),
+        .target(name: "BenchAllocationCounter", path: "Benchmarks/BenchAllocationCounter"),
         // The public decision vectors (copied from shared/vectors) and their loader, for every
         // front's tests: the same decision must come out of each.
         .target(
@@ -161,6 +168,20 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // Fuzzing (scripts/fuzz): one executable, four targets. Built normally it replays corpus
+        // files through the same invariants; built with `-sanitize=fuzzer` and
+        // `-DMODELGATE_LIBFUZZER` (scratch path .build-fuzz) it hands them to libFuzzer.
+        .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .executableTarget(
+            name: "modelgate-fuzz",
+            dependencies: ["ModelgateCore", "ModelgateConfig", "ModelgateTestSupport", "CLibFuzzer"],
+            path: "Fuzz/ModelgateFuzz"
+        ),
+        // Hostile input that is too big or too slow for vector files (10 MB strings, 10k nesting).
+        .testTarget(
+            name: "ModelgateHostileTests",
+            dependencies: ["ModelgateCore", "ModelgateConfig", "ModelgateTestSupport"]
         ),
     ]
 )

@@ -85,6 +85,8 @@ public struct GRPCFront: Service, Sendable {
             } onGracefulShutdown: {
                 triggerGracefulShutdown()
             }
+        } catch where lifecycle.wasCutByDrainTimer {
+            logger.warning("gRPC front cut checks still open after the drain timeout")
         } catch {
             lifecycle.finished(failure: error)
             logger.error("gRPC front failed", metadata: ["error": "\(error)"])

@@ -21,6 +21,7 @@ final class GRPCFrontLifecycle: Sendable {
         var shutdownRequested = false
         var serving: Task<Void, any Error>?
         var drainTimer: Task<Void, Never>?
+        var drainCut = false
         var portWaiters: [CheckedContinuation<Int, any Error>] = []
     }
 
@@ -90,6 +91,11 @@ final class GRPCFrontLifecycle: Sendable {
         }
     }
 
+    /// Whether the drain timer cut the server: errors that follow are the cut, not a failure.
+    var wasCutByDrainTimer: Bool {
+        state.withLock { $0.drainCut }
+    }
+
     /// `run()` is over: nobody waits for a port any more and no timer outlives the server.
     func finished(failure: (any Error)?) {
         let waiters = state.withLock { state -> [CheckedContinuation<Int, any Error>] in
@@ -106,8 +112,9 @@ final class GRPCFrontLifecycle: Sendable {
     private func armDrainTimerIfNeeded(_ state: inout State) {
         guard state.shutdownRequested, state.drainTimer == nil, let serving = state.serving else { return }
         let timeout = drainTimeout
-        state.drainTimer = Task {
+        state.drainTimer = Task { [self] in
             guard (try? await Task.sleep(for: timeout)) != nil else { return }
+            self.state.withLock { $0.drainCut = true }
             serving.cancel()
         }
     }

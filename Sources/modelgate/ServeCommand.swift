@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Metrics
+import ModelgateGRPC
 import ModelgateHTTP
 import ModelgateObservability
 import ModelgateStore
@@ -81,15 +82,11 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: HTTPFrontConfiguration(bodyReadTimeout: .milliseconds(Int64(max(0.01, bodyTimeout) * 1000))))
         services.append(.init(service: httpFront, serviceName: "http"))
 
-        // ── gRPC front ─────────────────────────────────────────────────────────────────────
-        // The single spot where the gRPC front starts; wired when ModelgateGRPC lands:
-        //   let grpcFront = GRPCFront(host: grpc.host, port: grpc.port,
-        //                             snapshots: policy.holder, recorder: recorder)
-        //   services.append(.init(service: ClosureService { try await grpcFront.run() }, serviceName: "grpc"))
-        // (ModelgateGRPC.GRPCFront.run() is expected to return on task cancellation or on
-        // graceful shutdown; wrap it in cancelWhenGracefulShutdown if it only honours the former.)
-        // ───────────────────────────────────────────────────────────────────────────────────
-        logger.notice("gRPC front not built into this binary yet", metadata: ["address": "\(grpc)"])
+        // Both fronts read the same snapshot holder, so they decide alike and see reloads together.
+        let grpcFront = GRPCFront(
+            host: grpc.host, port: grpc.port, snapshots: policy.holder, recorder: recorder,
+            logger: logger)
+        services.append(.init(service: grpcFront, serviceName: "grpc"))
 
         services.append(.init(
             service: ConfigReloader(policy: policy, metrics: PolicyMetrics(registry: registry), logger: logger),
@@ -100,7 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(15)
         let group = ServiceGroup(configuration: groupConfiguration)
         logger.info("modelgate starting", metadata: [
-            "http": "\(http)", "database": .string(database), "config": .string(config ?? "(none)"),
+            "http": "\(http)", "grpc": "\(grpc)", "database": .string(database), "config": .string(config ?? "(none)"),
         ])
         do {
             try await group.run()

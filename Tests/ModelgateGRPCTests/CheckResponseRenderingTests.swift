@@ -27,7 +27,7 @@ import Testing
         #expect(response.deniedResponseIfPresent == nil)
 
         #expect(ok.headers.map(\.header.key) == identityNames + ["authorization"])
-        #expect(ok.headers.allSatisfy(\.overwrites))
+        #expect(ok.headers.allSatisfy { $0.overwrites })
         #expect(response.header("authorization") == "Bearer provider-secret")
         #expect(response.header("x-modelgate-model-group") == "gpt-4o")
         #expect(response.header("x-modelgate-key-alias") == "ci")
@@ -103,7 +103,7 @@ import Testing
         let denied = try #require(response.deniedResponseIfPresent)
         #expect(denied.status.code.rawValue == reason.httpStatus)
         #expect(denied.body == decision.errorBody)
-        #expect(denied.headers.allSatisfy(\.overwrites))
+        #expect(denied.headers.allSatisfy { $0.overwrites })
         #expect(response.header("x-modelgate-reason") == reason.rawValue)
         #expect(response.header("content-type") == "application/json")
         #expect(response.header("x-modelgate-error") == decision.errorBody)

@@ -19,7 +19,7 @@ import Testing
         let ok = try #require(response.okResponseIfPresent, "expected an allow, got \(response.status)")
         #expect(response.status.code == 0)
         #expect(!ok.headers.isEmpty)
-        #expect(ok.headers.allSatisfy(\.overwrites))
+        #expect(ok.headers.allSatisfy { $0.overwrites })
 
         let set = Set(ok.headers.map { $0.header.key.lowercased() })
         #expect(ok.headersToRemove.allSatisfy { !set.contains($0.lowercased()) })
@@ -65,7 +65,7 @@ import Testing
         #expect(query["key"] == nil || query["key"] == Fixtures.geminiSecret)
         let set = Set(ok.queryParametersToSet.map(\.key))
         #expect(ok.queryParametersToRemove.allSatisfy { !set.contains($0) })
-        #expect(ok.headers.allSatisfy(\.overwrites))
+        #expect(ok.headers.allSatisfy { $0.overwrites })
     }
 
     @Test(arguments: [EnvoyRequest.Packing.rawBody, .bodyString])
@@ -106,7 +106,7 @@ import Testing
         #expect(response.status.code == 16)
         #expect(denied.status.code == .unauthorized)
         #expect(response.header("x-modelgate-reason") == "missing_key")
-        #expect(denied.headers.allSatisfy(\.overwrites))
+        #expect(denied.headers.allSatisfy { $0.overwrites })
         let json = try JSONSerialization.jsonObject(with: Data(denied.body.utf8)) as? [String: Any]
         #expect((json?["error"] as? [String: Any])?["type"] as? String == "missing_key")
     }

@@ -1,7 +1,5 @@
 import Foundation
-import GRPCCore
-import GRPCNIOTransportHTTP2
-import GRPCProtobuf
+import SwiftProtobuf
 import Logging
 import ModelgateCore
 import ModelgateObservability
@@ -54,9 +52,9 @@ import Testing
         let running = Task { try await first.run() }
         let port = try await first.listeningPort()
         let second = makeFront(port: port)
-        async let waiting = second.listeningPort()
+        let waiting = Task { try await second.listeningPort() }
         await #expect(throws: (any Error).self) { try await second.run() }
-        await #expect(throws: (any Error).self) { try await waiting }
+        await #expect(throws: (any Error).self) { try await waiting.value }
         first.triggerGracefulShutdown()
         try await running.value
     }
@@ -84,25 +82,30 @@ import Testing
         #expect(GRPCFront.transportConfig(maxBodyBytes: 1).connection.keepalive.clientBehavior.allowWithoutCalls)
     }
 
-    /// A check whose request message is still on its way when shutdown begins is answered.
+    /// A check that is open on the server when shutdown begins is still answered: the request's
+    /// HEADERS and message are on the wire, its END_STREAM comes only after the GOAWAY.
     @Test func inFlightCheckFinishesDuringGracefulShutdown() async throws {
         let front = makeFront()
         let running = Task { try await front.run() }
-        let port = try await front.listeningPort()
-        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
-        let (gate, openGate) = AsyncStream<Void>.makeStream()
-        let request = allowedRequest
+        let raw = try RawHTTP2Client(port: try await front.listeningPort())
+        defer { raw.shutdown() }
+        raw.startGRPCRequest(
+            stream: 1, path: "/envoy.service.auth.v3.Authorization/Check", message: try allowedRequest.serializedBytes())
+        // The server has the stream once it answered our SETTINGS; a unary handler then waits
+        // for the end of the request, so nothing comes back on stream 1 yet.
+        #expect(await raw.waitFor { frames in frames.contains { $0.type == RawHTTP2Client.Frame.settings && $0.flags == 1 } })
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(!raw.frames.contains { $0.stream == 1 })
 
-        let transport = try HTTP2ClientTransport.Posix(target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
-        let response = try await withGRPCClient(transport: transport) { client in
-            async let call = slowCheck(client: client, request: request, started: startedContinuation, gate: gate)
-            for await _ in started { break }
-            try await Task.sleep(for: .milliseconds(100))
-            front.triggerGracefulShutdown()
-            try await Task.sleep(for: .milliseconds(200))
-            openGate.yield()
-            return try await call
-        }
+        front.triggerGracefulShutdown()
+        #expect(await raw.waitFor { frames in frames.contains { $0.type == RawHTTP2Client.Frame.goAway } })
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(!raw.frames.contains { $0.type == RawHTTP2Client.Frame.rstStream })
+
+        raw.endStream(1)
+        #expect(await raw.waitFor { frames in frames.contains { $0.stream == 1 && $0.type == RawHTTP2Client.Frame.headers && $0.endStream } })
+        let message = try #require(raw.grpcMessage(stream: 1))
+        let response = try Envoy_Service_Auth_V3_CheckResponse(serializedBytes: message)
         #expect(response.isAllow)
         try await running.value
     }
@@ -111,43 +114,21 @@ import Testing
     @Test func drainTimeoutCutsAStuckCheck() async throws {
         let front = makeFront(drainTimeout: .milliseconds(300))
         let running = Task { try await front.run() }
-        let port = try await front.listeningPort()
-        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
-        // Held until the end: dropping the continuation would finish the stream and open the gate.
-        let (gate, gateContinuation) = AsyncStream<Void>.makeStream()
-        defer { gateContinuation.finish() }
-        let request = allowedRequest
+        let raw = try RawHTTP2Client(port: try await front.listeningPort())
+        defer { raw.shutdown() }
+        raw.startGRPCRequest(
+            stream: 1, path: "/envoy.service.auth.v3.Authorization/Check", message: try allowedRequest.serializedBytes())
+        #expect(await raw.waitFor { frames in frames.contains { $0.type == RawHTTP2Client.Frame.settings && $0.flags == 1 } })
+        try await Task.sleep(for: .milliseconds(100))
 
-        let transport = try HTTP2ClientTransport.Posix(target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
         let clock = ContinuousClock()
         let began = clock.now
-        try await withGRPCClient(transport: transport) { client in
-            async let call = slowCheck(client: client, request: request, started: startedContinuation, gate: gate)
-            for await _ in started { break }
-            front.triggerGracefulShutdown()
-            try await running.value
-            await #expect(throws: (any Error).self) { _ = try await call }
-        }
-        #expect(began.duration(to: clock.now) < .seconds(5))
+        front.triggerGracefulShutdown()
+        try await running.value
+        let took = began.duration(to: clock.now)
+        // Not before the drain timeout (the check was still open), not much after it.
+        #expect(took >= .milliseconds(300))
+        #expect(took < .seconds(5))
+        #expect(raw.grpcMessage(stream: 1) == nil)
     }
-}
-
-/// Calls Check as a client stream that sends its one message only once `gate` opens, so the
-/// RPC is open on the server while its request is still pending.
-private func slowCheck(
-    client: GRPCClient<HTTP2ClientTransport.Posix>, request: Envoy_Service_Auth_V3_CheckRequest,
-    started: AsyncStream<Void>.Continuation, gate: AsyncStream<Void>
-) async throws -> Envoy_Service_Auth_V3_CheckResponse {
-    let streaming = StreamingClientRequest(of: Envoy_Service_Auth_V3_CheckRequest.self) { writer in
-        started.yield()
-        for await _ in gate { break }
-        try await writer.write(request)
-    }
-    return try await client.clientStreaming(
-        request: streaming,
-        descriptor: Envoy_Service_Auth_V3_Authorization.Method.Check.descriptor,
-        serializer: ProtobufSerializer<Envoy_Service_Auth_V3_CheckRequest>(),
-        deserializer: ProtobufDeserializer<Envoy_Service_Auth_V3_CheckResponse>(),
-        options: .defaults
-    ) { response in try response.message }
 }

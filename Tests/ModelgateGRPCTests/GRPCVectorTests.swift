@@ -43,7 +43,7 @@ import Testing
         if let ok = response.okResponseIfPresent {
             #expect(expect.status == 200, comment)
             #expect(response.status.code == 0, comment)
-            #expect(ok.headers.allSatisfy(\.overwrites), comment)
+            #expect(ok.headers.allSatisfy { $0.overwrites }, comment)
             let set = Set(ok.headers.map { $0.header.key.lowercased() })
             #expect(ok.headersToRemove.allSatisfy { !set.contains($0.lowercased()) }, comment)
             let setParameters = Set(ok.queryParametersToSet.map(\.key))
@@ -68,7 +68,7 @@ import Testing
         } else if let denied = response.deniedResponseIfPresent {
             #expect(denied.status.code.rawValue == expect.status, comment)
             #expect(response.status.code == (expect.status == 401 ? 16 : 7), comment)
-            #expect(denied.headers.allSatisfy(\.overwrites), comment)
+            #expect(denied.headers.allSatisfy { $0.overwrites }, comment)
             if let reason = expect.reason {
                 #expect(response.header("x-modelgate-reason") == reason, comment)
                 #expect(denied.body.contains("\"type\":\"\(reason)\""), comment)

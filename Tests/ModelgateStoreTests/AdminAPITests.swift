@@ -165,7 +165,6 @@ final class AdminAPITests {
             ("POST", "/credentials", #"{"credential_name": "c2", "credential_values": {"api_key": 5}}"#, "'credential_values.api_key' must be a string"),
             ("POST", "/credentials", #"{"credential_name": "c2", "credential_values": {"api_key": "v"}, "credential_info": {"custom_llm_provider": 3}}"#, "custom_llm_provider must be a string"),
             ("POST", "/credentials", #"{"credential_name": "c1", "credential_values": {"api_key": "v"}}"#, "already exists"),
-            ("PATCH", "/credentials/%ZZ", "{}", "not valid percent-encoding"),
         ]
         for (method, path, body, expected) in cases {
             let answer = try await service.call(method, path, body)
@@ -289,9 +288,9 @@ final class AdminAPITests {
         #expect(service.holder.snapshot.credentials["gem"] == nil)
         #expect(service.holder.snapshot.credentials["gem-2"]?.apiKey?.reveal == "AIza-rotated")
 
-        // Names may need percent-encoding in the path.
+        // The front hands the path over decoded; a name may hold a space or a slash.
         _ = try await service.call("POST", "/credentials", #"{"credential_name": "team 1/bedrock", "credential_values": {"api_key": "b"}}"#)
-        #expect(try await service.call("DELETE", "/credentials/team%201%2Fbedrock").status == 200)
+        #expect(try await service.call("DELETE", "/credentials/team 1/bedrock").status == 200)
         #expect(try await service.call("DELETE", "/credentials/gem-2").status == 200)
         #expect(service.holder.snapshot.credentials.isEmpty)
     }

@@ -10,20 +10,48 @@ import Darwin
 /// Parts are delimited by `CRLF--boundary`; a body whose closing delimiter is missing is
 /// truncated, and a repeated `model` field is ambiguous (frameworks disagree on which wins).
 public enum MultipartScanner {
-    /// The boundary parameter of a `multipart/form-data` content type, or nil if it is not one.
+    /// The boundary parameter of a `multipart/form-data` content type, or nil if it is not one
+    /// or its boundary could be read two ways.
+    ///
+    /// python-multipart (Starlette, so LiteLLM) keeps the last of two `boundary` parameters and
+    /// a quoted `;` inside one; reading the first, or splitting at that `;`, would scan another
+    /// body structure than the upstream's. So a repeated boundary, an unbalanced quote and a
+    /// character outside RFC 2046's boundary alphabet all give nil (→ `malformed_body`).
     public static func boundary(fromContentType contentType: String) -> String? {
         let pieces = contentType.split(separator: ";").map { $0.trimmingSpaces }
         guard let kind = pieces.first, kind.lowercased() == "multipart/form-data" else { return nil }
+        var boundary: String?
         for parameter in pieces.dropFirst() {
+            if hasUnbalancedQuote(parameter) { return nil }
             guard let equals = parameter.firstIndex(of: "=") else { continue }
             guard parameter[..<equals].trimmingSpaces.lowercased() == "boundary" else { continue }
+            if boundary != nil { return nil }
             var value = parameter[parameter.index(after: equals)...].trimmingSpaces
             if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
                 value = value.dropFirst().dropLast()
             }
-            return value.isEmpty ? nil : String(value)
+            guard isBoundary(value) else { return nil }
+            boundary = String(value)
         }
-        return nil
+        return boundary
+    }
+
+    /// RFC 2046 `boundary`: 1 to 70 of `bchars`, not ending in a space.
+    static func isBoundary(_ value: Substring) -> Bool {
+        guard (1...70).contains(value.utf8.count), value.utf8.last != UInt8(ascii: " ") else { return false }
+        return value.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                return true
+            default:
+                return "'()+_,-./:=? ".utf8.contains(byte)
+            }
+        }
+    }
+
+    /// An odd number of `"`: a quoted string held a `;` and was cut by the split.
+    static func hasUnbalancedQuote(_ text: Substring) -> Bool {
+        text.utf8.reduce(0) { $1 == UInt8(ascii: "\"") ? $0 + 1 : $0 } % 2 != 0
     }
 
     /// Reads every part's headers and returns the `model` field's value (nil when absent).
@@ -81,11 +109,19 @@ public enum MultipartScanner {
             }
             guard line[..<colon].trimmingSpaces.lowercased() == "content-disposition" else { continue }
             if name != nil { throw BodyProblem("a part with two Content-Disposition headers", at: offset) }
+            // Read the parameters as python-multipart does (spaces around '=' dropped, keys in any
+            // case), and refuse what it reads differently: it ignores `name*=`, keeps quoted ';'
+            // whole and lets a later `name` win; a field it calls "model" must be ours too.
             for parameter in line[line.index(after: colon)...].split(separator: ";").dropFirst() {
-                let pair = parameter.trimmingSpaces
-                guard pair.lowercased().hasPrefix("name=") else { continue }
-                var value = pair.dropFirst(5)
+                if hasUnbalancedQuote(parameter) { throw BodyProblem("a multipart part header with an unbalanced quote", at: offset) }
+                guard let equals = parameter.firstIndex(of: "=") else { continue }
+                let key = parameter[..<equals].trimmingSpaces.lowercased()
+                if key.hasPrefix("name*") { throw BodyProblem("a multipart part named with an extended name* parameter", at: offset) }
+                guard key == "name" else { continue }
+                if name != nil { throw BodyProblem("a multipart part with two name parameters", at: offset) }
+                var value = parameter[parameter.index(after: equals)...].trimmingSpaces
                 if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = value.dropFirst().dropLast() }
+                if value.contains("\\") { throw BodyProblem("a multipart part name with a backslash escape", at: offset) }
                 name = String(value)
             }
             if name == nil { name = "" }

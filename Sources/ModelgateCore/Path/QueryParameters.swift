@@ -17,8 +17,11 @@ public struct QueryParameters: Sendable, Equatable {
     /// Parses `a=1&b=2` (empty pieces between `&` are skipped; `+` reads as a space).
     public static func parse(_ raw: Substring) -> Result<QueryParameters, PathProblem> {
         var parameters = QueryParameters()
-        for piece in raw.split(separator: "&", omittingEmptySubsequences: true) {
-            let equals = piece.firstIndex(of: "=")
+        // Bytes, not Characters: "&\u{301}" or "=\u{301}" is one grapheme but still a separator
+        // to every other parser.
+        for pieceBytes in raw.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let piece = Substring(pieceBytes)
+            let equals = piece.utf8.firstIndex(of: UInt8(ascii: "="))
             let rawName = equals.map { piece[..<$0] } ?? piece
             let rawValue = equals.map { piece[piece.index(after: $0)...] } ?? ""
             guard let nameBytes = PercentDecoding.decode(rawName.utf8, plusIsSpace: true),

@@ -4,8 +4,11 @@ enum KeyStage {
     static func run(_ context: inout CheckContext) -> Decision? {
         let target = context.request.rawTarget
         var queryKey: String?
-        if let questionMark = target.firstIndex(of: "?") {
-            let rawQuery = target[target.index(after: questionMark)...].prefix { $0 != "#" }
+        // Delimiters are found as bytes, the way CanonicalPath, proxies and upstreams find them
+        // (a Character search would also be far slower, and miss a `?` followed by a combining mark).
+        if let questionMark = target.utf8Offset(of: UInt8(ascii: "?")) {
+            let fragment = target.utf8Offset(of: UInt8(ascii: "#"), from: questionMark + 1) ?? target.utf8.count
+            let rawQuery = target[target.utf8Index(at: questionMark + 1)..<target.utf8Index(at: fragment)]
             switch QueryParameters.parse(rawQuery) {
             case .success(let query): queryKey = query["key"]
             case .failure(let problem):

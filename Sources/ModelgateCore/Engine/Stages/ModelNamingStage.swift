@@ -33,9 +33,10 @@ enum ModelNamingStage {
             bytes = body
         }
         if bytes.isEmpty { return nil }
-        if let encoding = context.request.headers.first("content-encoding"), encoding.trimmingSpaces.lowercased() != "identity" {
+        // Every Content-Encoding header counts: a client may send `identity` first and `gzip` second.
+        for encoding in context.request.headers.all("content-encoding") where encoding.trimmingSpaces.lowercased() != "identity" {
             // The upstream decompresses and reads a model modelgate never saw.
-            return context.deny(.malformedBody, "a '\(encoding)'-encoded body cannot be scanned for its model; send it uncompressed")
+            return context.deny(.malformedBody, "a '\(encoding.prefix(40))'-encoded body cannot be scanned for its model; send it uncompressed")
         }
         do throws(BodyProblem) {
             let facts = try BodyReader.read(bytes, contentType: context.request.headers.first("content-type"))

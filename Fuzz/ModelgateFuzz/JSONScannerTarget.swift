@@ -1,0 +1,93 @@
+import Foundation
+import ModelgateCore
+
+/// `JSONBodyScanner.scan` on arbitrary bytes.
+///
+/// Invariants: a prefix of a body is either rejected or read exactly as the whole body (a
+/// truncated body never names other models); the scanner and Foundation's `JSONSerialization`
+/// agree on accept/reject and on `model`, `session.model` and the fallbacks whenever
+/// JSONSerialization can judge, except for the scanner's documented, fail-closed strictness
+/// (repeated model-naming keys, nesting deeper than 512, wrong types for model-naming fields).
+enum JSONScannerTarget {
+    static let target = FuzzTarget(name: "json", prepare: {}, run: run)
+
+    /// Rejections the scanner makes on purpose where a general JSON parser accepts.
+    static let documentedStrictness = [
+        "appears more than once", "nested deeper than", "must be a string", "must be an array", "must be an object",
+        "must hold only strings", "is neither a name", "neither a name nor an object", "not a JSON object",
+    ]
+
+    static func run(_ input: [UInt8]) {
+        let facts: BodyFacts?
+        let problem: BodyProblem?
+        do throws(BodyProblem) {
+            facts = try JSONBodyScanner.scan(input)
+            problem = nil
+        } catch {
+            facts = nil
+            problem = error
+        }
+        if let facts {
+            prefixes(of: input, read: facts)
+        }
+        compareWithFoundation(input, facts: facts, problem: problem)
+    }
+
+    static func prefixes(of input: [UInt8], read whole: BodyFacts) {
+        for length in prefixLengths(input.count, seed: input) {
+            if let facts = try? JSONBodyScanner.scan(Array(input[..<length])) {
+                Invariant.check(facts == whole, "a \(length)-byte prefix reads differently: \(facts) vs \(whole)", input: input)
+            }
+        }
+    }
+
+    static func compareWithFoundation(_ input: [UInt8], facts: BodyFacts?, problem: BodyProblem?) {
+        // JSONSerialization sniffs UTF-16/32 from a BOM or NUL bytes; the scanner reads UTF-8
+        // only and rejects a BOM. Those inputs are out of the comparison.
+        if input.starts(with: [0xEF, 0xBB, 0xBF]) || input.starts(with: [0xFE, 0xFF]) || input.starts(with: [0xFF, 0xFE]) { return }
+        if input.prefix(4).contains(0) { return }
+        let object = try? JSONSerialization.jsonObject(with: Data(input))
+        guard let facts else {
+            guard object is [String: Any] else { return }
+            let message = problem?.message ?? ""
+            Invariant.check(
+                documentedStrictness.contains { message.contains($0) },
+                "the scanner rejects a JSON object Foundation accepts: \(message)", input: input)
+            return
+        }
+        guard let document = object as? [String: Any] else {
+            Invariant.fail("the scanner accepts \(facts) where Foundation finds no JSON object", input: input)
+        }
+        let model = document["model"] as? String
+        Invariant.check(
+            facts.model.map { $0.sameBytes(model) } ?? (document["model"] == nil),
+            "model differs: scanner \(String(describing: facts.model)) vs Foundation \(String(describing: document["model"]))", input: input)
+        let session = (document["session"] as? [String: Any])?["model"] as? String
+        Invariant.check(
+            facts.sessionModel.map { $0.sameBytes(session) } ?? (session == nil),
+            "session.model differs: \(String(describing: facts.sessionModel)) vs \(String(describing: session))", input: input)
+        // Foundation keeps no key order, so the fallback names are compared as multisets.
+        let expected = foundationFallbacks(document).map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+        let scanned = facts.fallbacks.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+        Invariant.check(scanned == expected, "fallbacks differ: \(facts.fallbacks) vs Foundation's", input: input)
+    }
+
+    /// The names in the three fallback lists, read from Foundation's object graph the way the
+    /// contract describes them.
+    static func foundationFallbacks(_ document: [String: Any]) -> [String] {
+        var names: [String] = []
+        for field in ["fallbacks", "context_window_fallbacks", "content_policy_fallbacks"] {
+            guard let list = document[field] as? [Any] else { continue }
+            for entry in list {
+                if let name = entry as? String { names.append(name); continue }
+                guard let object = entry as? [String: Any] else { continue }
+                if let model = object["model"] as? String { names.append(model); continue }
+                for (key, value) in object {
+                    names.append(key)
+                    names += (value as? [Any] ?? []).compactMap { $0 as? String }
+                }
+            }
+        }
+        return names
+    }
+}
