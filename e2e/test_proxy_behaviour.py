@@ -132,3 +132,23 @@ def test_checks_reuse_connections_to_modelgate(proxy, upstream, secrets, modelga
     assert len(upstream.requests) == 20
     assert states.count(TIME_WAIT) - closed_before < 5, f"connections to modelgate are not reused: {states}"
     assert states.count(ESTABLISHED) >= 2, f"no kept-alive connection to modelgate: {states}"  # both ends count
+
+
+# --- a key in the query (Gemini's ?key=) ---------------------------------------------------------
+
+def test_query_key_is_replaced_upstream_by_the_grpc_front(proxies, upstream, secrets):
+    """Only the gRPC front can edit the query (query_parameters_to_remove/_to_set); the HTTP
+    front and nginx cannot, which the READMEs state. Through Envoy gRPC ext_authz the virtual
+    key in ?key= never reaches the upstream."""
+    proxy = proxies["envoy-grpc"]
+    body = json.dumps({"contents": [{"parts": [{"text": "hi"}]}]})
+    r = requests.post(f"{proxy.url}/v1beta/models/gemini-2.5-pro:generateContent?key={secrets.key_all}&alt=json",
+                      data=body, headers={"Content-Type": "application/json"}, timeout=20)
+    assert r.status_code == 200, r.text
+    assert len(upstream.requests) == 1
+    sent = upstream.requests[0]
+    assert secrets.key_all not in sent.target and secrets.key_all not in json.dumps(sent.headers)
+    assert "alt=json" in sent.target, "other query parameters must stay"
+    # The gRPC front puts the provider key where the client had its own (and in the header).
+    assert f"key={secrets.gemini}" in sent.target
+    assert sent.header("x-goog-api-key") == secrets.gemini
