@@ -32,25 +32,28 @@ public enum KeyExtractor {
             return true
         }
         for field in headers.fields {
-            let ok: Bool
-            switch field.name {
-            case "authorization":
-                // Only Bearer carries a virtual key; SigV4 or Basic credentials are not ours.
-                guard let token = bearerToken(field.value) else { continue }
-                ok = offer(token)
-            case "x-api-key", "api-key", "x-goog-api-key":
-                ok = offer(field.value[...])
-            default:
+            let isAuthorization = field.name == "authorization"
+            guard isAuthorization || field.name == "x-api-key" || field.name == "api-key" || field.name == "x-goog-api-key" else {
                 continue
             }
-            if !ok { return .ambiguous }
+            // Envoy's gRPC attributes join repeated headers with ','; no key holds one, so each
+            // piece is a value of its own and two different ones stay ambiguous.
+            for piece in field.value.split(separator: ",", omittingEmptySubsequences: true) {
+                if isAuthorization {
+                    // Only Bearer carries a virtual key; SigV4 or Basic credentials are not ours.
+                    guard let token = bearerToken(piece) else { continue }
+                    if !offer(token) { return .ambiguous }
+                } else if !offer(piece) {
+                    return .ambiguous
+                }
+            }
         }
         if let queryKey, !offer(queryKey[...]) { return .ambiguous }
         return found.map { PresentedKey.key(String($0)) } ?? .missing
     }
 
     /// The token of `Bearer <token>` (scheme case-insensitive), else nil.
-    static func bearerToken(_ value: String) -> Substring? {
+    static func bearerToken<S: StringProtocol>(_ value: S) -> Substring? where S.SubSequence == Substring {
         let trimmed = value.trimmingSpaces
         // Fast path, same answer: an ASCII `bearer ` (any case) followed by an ASCII byte is seven
         // one-byte Characters and more, so neither counting Characters nor lower-casing is needed.
