@@ -150,6 +150,8 @@ public struct JSONBodyScanner {
         try scanObjectMembers { (scanner, key) throws(BodyProblem) in
             members += 1
             if key == "model" {
+                // As at the top level: parsers disagree on which of two wins.
+                if model != nil { throw BodyProblem("the key '\(field)[].model' appears more than once", at: scanner.position) }
                 model = try scanner.readModelName(field: "\(field)[].model")
                 return
             }

@@ -20,7 +20,7 @@ public struct CanonicalPath: Sendable {
         if target.utf8.contains(UInt8(ascii: "#")) { return .failure(.fragment) }
         let questionMark = target.utf8.firstIndex(of: UInt8(ascii: "?"))
         let rawPath = questionMark.map { target[..<$0] } ?? target
-        let rawQuery = questionMark.map { target[target.index(after: $0)...] } ?? ""
+        let rawQuery = questionMark.map { target[target.utf8.index(after: $0)...] } ?? ""
 
         guard rawPath.utf8.first == UInt8(ascii: "/") else { return .failure(.notAbsolute) }
         var segments: [PathSegment] = []
