@@ -26,28 +26,34 @@ final class ConnectionTracker: Sendable {
         if draining { channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
     }
 
-    /// Asks every connection to finish its current request and close.
+    /// Asks every connection to finish its current request and close. Only the first call tells
+    /// the open connections (those opened since are told in `track`): a second
+    /// `ChannelShouldQuiesceEvent` trips an assertion in NIO's HTTP pipeline handler, and both
+    /// `stop` and the end of `run` drain.
     func quiesceAll() {
-        for channel in beginDrain() {
+        let (channels, wasDraining) = beginDrain()
+        guard !wasDraining else { return }
+        for channel in channels {
             channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         }
     }
 
     /// Closes every connection now (cancellation: no more waiting for in-flight requests).
     func closeAll() {
-        for channel in beginDrain() { channel.close(promise: nil) }
+        for channel in beginDrain().channels { channel.close(promise: nil) }
     }
 
     /// Marks the drain begun; wakes the waiters when nothing is open.
-    private func beginDrain() -> [any Channel] {
-        let (channels, waiters) = state.withLock { state -> ([any Channel], [CheckedContinuation<Void, Never>]) in
+    private func beginDrain() -> (channels: [any Channel], wasDraining: Bool) {
+        let (channels, waiters, wasDraining) = state.withLock { state -> ([any Channel], [CheckedContinuation<Void, Never>], Bool) in
+            let wasDraining = state.draining
             state.draining = true
-            guard state.channels.isEmpty else { return (Array(state.channels.values), []) }
+            guard state.channels.isEmpty else { return (Array(state.channels.values), [], wasDraining) }
             defer { state.drained = [] }
-            return ([], state.drained)
+            return ([], state.drained, wasDraining)
         }
         for waiter in waiters { waiter.resume() }
-        return channels
+        return (channels, wasDraining)
     }
 
     /// Returns once a drain has begun and every connection has closed.
