@@ -86,6 +86,12 @@ let package = Package(
             dependencies: [
                 "ModelgateCore",
                 "ModelgateObservability",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The command line: serve, check, key/team/credential admin, config validate.
@@ -106,6 +112,13 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // In-process benchmarks (decision latency, body scan throughput, scale): `scripts/bench`.
+        .executableTarget(
+            name: "modelgate-bench",
+            dependencies: ["ModelgateCore", "BenchAllocationCounter"],
+            path: "Benchmarks/modelgate-bench"
+        ),
+        .target(name: "BenchAllocationCounter", path: "Benchmarks/BenchAllocationCounter"),
         // The public decision vectors (copied from shared/vectors) and their loader, for every
         // front's tests: the same decision must come out of each.
         .target(
@@ -135,6 +148,25 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // Runs the built `modelgate` executable (serve, check, config validate) as users do.
+        .testTarget(
+            name: "ModelgateCLITests",
+            dependencies: ["ModelgateTestSupport"]
+        ),
+        .testTarget(
+            name: "ModelgateGRPCTests",
+            dependencies: [
+                "ModelgateGRPC",
+                "ModelgateCore",
+                "ModelgateObservability",
+                "ModelgateTestSupport",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Fuzzing (scripts/fuzz): one executable, four targets. Built normally it replays corpus

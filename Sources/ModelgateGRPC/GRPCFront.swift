@@ -1,1 +1,157 @@
-// The gRPC front lands with the gRPC issue.
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Logging
+import ModelgateCore
+import ModelgateObservability
+import ServiceLifecycle
+
+/// The gRPC front: serves `envoy.service.auth.v3.Authorization/Check` for Envoy's `ext_authz`
+/// filter (`grpc_service`, transport API v3) over plaintext HTTP/2.
+///
+/// It decides with the same engine and the same `SnapshotHolder` as the HTTP front, so both
+/// answer every request alike and see a reload at the same moment. Run it as a `Service` in a
+/// `ServiceGroup` (graceful shutdown stops accepting, lets in-flight checks finish, then `run()`
+/// returns), or call `run()` directly and stop it with `triggerGracefulShutdown()` or by
+/// cancelling the task.
+///
+/// ```swift
+/// let front = GRPCFront(host: "127.0.0.1", port: 0, snapshots: holder, recorder: recorder)
+/// async let serving: Void = front.run()
+/// let port = try await front.listeningPort()
+/// ```
+public struct GRPCFront: Service, Sendable {
+    private let address: GRPCNIOTransportCore.SocketAddress
+    private let snapshots: SnapshotHolder
+    private let recorder: DecisionRecorder
+    private let logger: Logger
+    private let lifecycle: GRPCFrontLifecycle
+
+    /// - Parameters:
+    ///   - host: A numeric IPv4 or IPv6 address (`127.0.0.1`, `::1`, `[::1]`, `0.0.0.0`) or `localhost`.
+    ///   - port: The TCP port; 0 picks a free one (see `listeningPort()`).
+    ///   - snapshots: The policy shared with the HTTP front.
+    ///   - recorder: Audit log and metrics, shared with the HTTP front.
+    ///   - logger: For start, stop and transport problems (decisions go through `recorder`).
+    ///   - drainTimeout: How long a graceful shutdown waits for in-flight checks before it cuts
+    ///     the remaining connections.
+    public init(
+        host: String, port: Int, snapshots: SnapshotHolder, recorder: DecisionRecorder,
+        logger: Logger = Logger(label: "modelgate.grpc"), drainTimeout: Duration = .seconds(10)
+    ) {
+        address = Self.socketAddress(host: host, port: port)
+        self.snapshots = snapshots
+        self.recorder = recorder
+        self.logger = logger
+        lifecycle = GRPCFrontLifecycle(drainTimeout: drainTimeout)
+    }
+
+    /// Serves until graceful shutdown (`triggerGracefulShutdown()`, the service group's, or
+    /// cancelling the task), then stops accepting connections and RPCs, lets in-flight checks
+    /// finish (up to the drain timeout) and returns. Throws when the address cannot be bound.
+    /// A front runs once.
+    public func run() async throws {
+        guard try lifecycle.beginRun() else { return }  // shut down before it started
+
+        // Made here, not in `init`: a transport that never listens leaves a NIO promise
+        // unfulfilled, which debug builds report as a leak when it is freed.
+        let server = GRPCServer(
+            transport: HTTP2ServerTransport.Posix(
+                address: address, transportSecurity: .plaintext,
+                config: Self.transportConfig(maxBodyBytes: snapshots.snapshot.settings.maxBodyBytes)),
+            services: [AuthorizationService(snapshots: snapshots, recorder: recorder)])
+
+        // Unstructured so that cancelling `run` does not cancel the RPCs in flight: it starts
+        // the same graceful shutdown instead. `Task.value` is not interrupted by cancellation,
+        // so `run` returns only once the server has drained (or the drain timer cut it).
+        let serving = Task { [lifecycle, logger] in
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await server.serve() }
+                group.addTask {
+                    // Resolves once bound, or with no address once listening ended (bind error).
+                    let port = (try? await server.transport.listeningAddress).flatMap(Self.port(of:))
+                    if let port { logger.info("gRPC front listening", metadata: ["port": "\(port)"]) }
+                    lifecycle.listening(port: port, server: server)
+                }
+            }
+        }
+        lifecycle.serving(serving)
+        do {
+            try await withGracefulShutdownHandler {
+                try await withTaskCancellationHandler {
+                    try await serving.value
+                } onCancel: {
+                    triggerGracefulShutdown()
+                }
+            } onGracefulShutdown: {
+                triggerGracefulShutdown()
+            }
+        } catch where lifecycle.wasCutByDrainTimer {
+            logger.warning("gRPC front cut checks still open after the drain timeout")
+        } catch {
+            lifecycle.finished(failure: error)
+            logger.error("gRPC front failed", metadata: ["error": "\(error)"])
+            throw error
+        }
+        lifecycle.finished(failure: nil)
+        logger.info("gRPC front stopped")
+    }
+
+    /// Stops accepting new connections and RPCs; `run()` returns once in-flight checks are done.
+    /// Safe to call at any time and more than once, also before `run()`.
+    public func triggerGracefulShutdown() {
+        lifecycle.requestShutdown()
+    }
+
+    /// The bound TCP port (the one the system chose for port 0); waits until `run()` is
+    /// listening, throws if binding failed or the front has stopped.
+    public func listeningPort() async throws -> Int {
+        try await lifecycle.listeningPort()
+    }
+
+    static func port(of address: GRPCNIOTransportCore.SocketAddress) -> Int? {
+        address.ipv4?.port ?? address.ipv6?.port
+    }
+
+    static func socketAddress(host: String, port: Int) -> GRPCNIOTransportCore.SocketAddress {
+        var host = host
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "localhost" { return .ipv4(host: "127.0.0.1", port: port) }
+        return host.contains(":") ? .ipv6(host: host, port: port) : .ipv4(host: host, port: port)
+    }
+
+    /// Defaults that suit Envoy, which keeps a few long-lived HTTP/2 connections to its
+    /// authorization cluster and multiplexes every check over them.
+    static func transportConfig(maxBodyBytes: Int) -> HTTP2ServerTransport.Posix.Config {
+        .defaults { config in
+            // Never close an idle or old connection: Envoy would have to reconnect mid-traffic.
+            config.connection.maxIdleTime = nil
+            config.connection.maxAge = nil
+            config.connection.keepalive = .init(
+                // Probe a silent peer after a minute so a dead Envoy's connection is freed.
+                time: .seconds(60),
+                timeout: .seconds(20),
+                // Accept Envoy's HTTP/2 keepalive pings (`connection_keepalive`) also between
+                // checks, instead of answering them with GOAWAY too_many_pings.
+                clientBehavior: .init(minPingIntervalWithoutCalls: .seconds(5), allowWithoutCalls: true))
+            // A CheckRequest carries the body: without `pack_as_bytes` as UTF-8 text, where each
+            // invalid byte grows to three. Larger messages are refused by the transport, which
+            // Envoy turns into an empty 403; the engine's `body_too_large` is the clearer answer.
+            let headroom = 1 << 20
+            let textBody = maxBodyBytes > (Int.max - headroom) / 3 ? Int.max : maxBodyBytes * 3 + headroom
+            config.rpc.maxRequestPayloadSize = max(64 << 20, textBody)
+        }
+    }
+}
+
+/// Why `run()` or `listeningPort()` could not do what was asked.
+public enum GRPCFrontError: Error, CustomStringConvertible {
+    case alreadyStarted
+    case notRunning
+
+    public var description: String {
+        switch self {
+        case .alreadyStarted: "the gRPC front was already started; a front runs once"
+        case .notRunning: "the gRPC front is not running"
+        }
+    }
+}

@@ -9,6 +9,8 @@ import Synchronization
 final class ConnectionTracker: Sendable {
     private struct State {
         var channels: [ObjectIdentifier: any Channel] = [:]
+        /// Connections already told to quiesce: NIO asserts on a second notice.
+        var quiesced: Set<ObjectIdentifier> = []
         var draining = false
         var drained: [CheckedContinuation<Void, Never>] = []
     }
@@ -20,40 +22,40 @@ final class ConnectionTracker: Sendable {
         let id = ObjectIdentifier(channel)
         let draining = state.withLock { state in
             state.channels[id] = channel
+            if state.draining { state.quiesced.insert(id) }
             return state.draining
         }
         channel.closeFuture.whenComplete { _ in self.forget(id) }
         if draining { channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
     }
 
-    /// Asks every connection to finish its current request and close. Only the first call tells
-    /// the open connections (those opened since are told in `track`): a second
-    /// `ChannelShouldQuiesceEvent` trips an assertion in NIO's HTTP pipeline handler, and both
-    /// `stop` and the end of `run` drain.
+    /// Asks every connection to finish its current request and close.
+    /// Idempotent: each connection hears it once.
     func quiesceAll() {
-        let (channels, wasDraining) = beginDrain()
-        guard !wasDraining else { return }
-        for channel in channels {
+        let channels = beginDrain()
+        let unquiesced = state.withLock { state in
+            channels.filter { state.quiesced.insert(ObjectIdentifier($0)).inserted }
+        }
+        for channel in unquiesced {
             channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         }
     }
 
     /// Closes every connection now (cancellation: no more waiting for in-flight requests).
     func closeAll() {
-        for channel in beginDrain().channels { channel.close(promise: nil) }
+        for channel in beginDrain() { channel.close(promise: nil) }
     }
 
     /// Marks the drain begun; wakes the waiters when nothing is open.
-    private func beginDrain() -> (channels: [any Channel], wasDraining: Bool) {
-        let (channels, waiters, wasDraining) = state.withLock { state -> ([any Channel], [CheckedContinuation<Void, Never>], Bool) in
-            let wasDraining = state.draining
+    private func beginDrain() -> [any Channel] {
+        let (channels, waiters) = state.withLock { state -> ([any Channel], [CheckedContinuation<Void, Never>]) in
             state.draining = true
-            guard state.channels.isEmpty else { return (Array(state.channels.values), [], wasDraining) }
+            guard state.channels.isEmpty else { return (Array(state.channels.values), []) }
             defer { state.drained = [] }
-            return ([], state.drained, wasDraining)
+            return ([], state.drained)
         }
         for waiter in waiters { waiter.resume() }
-        return (channels, wasDraining)
+        return channels
     }
 
     /// Returns once a drain has begun and every connection has closed.
@@ -71,6 +73,7 @@ final class ConnectionTracker: Sendable {
     private func forget(_ id: ObjectIdentifier) {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.channels[id] = nil
+            state.quiesced.remove(id)
             guard state.draining && state.channels.isEmpty else { return [] }
             defer { state.drained = [] }
             return state.drained

@@ -37,6 +37,8 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Tells a stale body timer from the current request's.
     private var requestNumber: UInt64 = 0
 
+    private static let retainedBodyCapacity = 64 * 1024
+
     init(shared: FrontShared) {
         self.shared = shared
     }
@@ -72,7 +74,13 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
         phase = .reading
         self.head = head
         route = FrontRoute.classify(method: head.method, uri: head.uri)
-        body?.clear()
+        // Reuse the body buffer across a keep-alive connection, but do not let one large body
+        // pin its memory for the connection's lifetime.
+        if let capacity = body?.capacity, capacity > Self.retainedBodyCapacity {
+            body = nil
+        } else {
+            body?.clear()
+        }
         bodyProgressed = false
         switch route {
         case .checkNginx, .checkEnvoy:
@@ -94,7 +102,17 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         let bodyFollows = (announced ?? 0) > 0 || head.headers.contains(name: "transfer-encoding")
+        if bodyFollows && Self.expectsContinue(head) {
+            // curl sends `Expect: 100-continue` for bodies over 1 KiB and then waits a second
+            // before sending anyway; without this the body timeout would race that wait.
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+        }
         if bodyFollows && route.isCheck { armBodyTimer(context: context) }
+    }
+
+    private static func expectsContinue(_ head: HTTPRequestHead) -> Bool {
+        head.version.major == 1 && head.version.minor >= 1
+            && head.headers["expect"].contains { $0.lowercased() == "100-continue" }
     }
 
     private func receiveBody(context: ChannelHandlerContext, part: inout ByteBuffer) {

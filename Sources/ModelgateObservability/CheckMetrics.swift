@@ -17,7 +17,7 @@ final class CheckMetrics: Sendable {
     static let checkDuration = "modelgate_check_duration_seconds"
 
     /// The fronts whose handles are made up front; any other front still works, more slowly.
-    static let knownFronts = ["http", "grpc", "cli"]
+    static let knownFronts = ["http", "grpc"]
 
     private let factory: any MetricsFactory
     private let fronts: [String: FrontHandles]

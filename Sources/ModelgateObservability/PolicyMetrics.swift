@@ -25,9 +25,10 @@ public final class PolicyMetrics: Sendable {
         reloadsFailed = registry.makeCounter(descriptor: reloads, labels: [("result", "failure")])
     }
 
-    /// Sets the snapshot gauges; called just before the registry is emitted.
+    /// Sets the snapshot gauges; called just before the registry is emitted. The placeholder
+    /// snapshot served before the first load (generation 0) has no age.
     public func observe(_ snapshot: PolicySnapshot, now: Date) {
-        snapshotAge.set(max(0, now.timeIntervalSince(snapshot.builtAt)))
+        snapshotAge.set(snapshot.generation == 0 ? 0 : max(0, now.timeIntervalSince(snapshot.builtAt)))
         snapshotGeneration.set(Double(snapshot.generation))
     }
 

@@ -10,15 +10,16 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Decide one request offline and print the decision JSON.",
         discussion: """
-            Prints the decision document (as POST /v1/decision returns it) and exits 0 when the
-            request is allowed, 1 when it is denied, 2 on a usage or config error. Without
-            --database only the config's static keys and teams are known.
+            Prints the decision document (as POST /v1/decision returns it) and exits 0 when the request is allowed, 1 when it is denied, 2 on a usage or config error. Without --database only the config's static keys and teams are known; with it, the database must exist.
 
             Examples:
-              modelgate check --config config.yaml --method POST --path /v1/chat/completions \\
-                -H 'Authorization: Bearer sk-team1' -H 'Content-Type: application/json' --body req.json
-              modelgate check --config config.yaml --database modelgate.sqlite --method POST \\
-                --path '/bedrock/model/us.anthropic.claude-sonnet-4-6/converse' -H 'x-api-key: sk-ci'
+              modelgate check --config config.yaml \\
+                  --method POST --path /v1/chat/completions \\
+                  -H 'Authorization: Bearer sk-team1' \\
+                  -H 'Content-Type: application/json' --body request.json
+              modelgate check --config config.yaml --database modelgate.sqlite \\
+                  --method POST -H 'x-api-key: sk-ci' \\
+                  --path /bedrock/model/us.anthropic.claude-sonnet-4-6/converse
             """)
 
     @Option(name: .long, help: "LiteLLM-compatible config.yaml.")

@@ -14,9 +14,7 @@ struct ConfigCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Load a config file as `serve` would and report every problem.",
             discussion: """
-                Exits 0 and prints a summary when the file loads; exits 2 and prints every
-                problem with its location (such as model_list[3].litellm_params.model) when not.
-                os.environ/NAME values are resolved from this process's environment.
+                Exits 0 and prints a summary when the file loads; exits 2 and prints every problem with its location (such as model_list[3].litellm_params.model) when not. os.environ/NAME values are resolved from this process's environment.
 
                 Example:
                   modelgate config validate config.yaml

@@ -9,8 +9,7 @@ struct CredentialCommand: ParsableCommand {
         commandName: "credential",
         abstract: "Manage provider credentials in the database.",
         discussion: """
-            Values are encrypted with AES-GCM under a key derived from MODELGATE_SECRET_KEY,
-            which must be set (and be the same for the running service). Values are never printed.
+            Values are encrypted with AES-GCM under a key derived from MODELGATE_SECRET_KEY, which must be set (and be the same for the running service). Values are never printed.
             """,
         subcommands: [Add.self, List.self, Delete.self])
 
@@ -18,12 +17,14 @@ struct CredentialCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Store a credential.",
             discussion: """
-                Prefer --api-key-env or --api-key-stdin: a value on the command line lands in shell
-                history and the process list.
+                Prefer --api-key-env or --api-key-stdin: a value on the command line lands in shell history and the process list.
 
                 Examples:
-                  MODELGATE_SECRET_KEY=… modelgate credential add bedrock-team-1 --provider bedrock --api-key-env BEDROCK_KEY
-                  printf %s "$GEMINI_KEY" | modelgate credential add gemini-team-1 --provider gemini --api-key-stdin
+                  export MODELGATE_SECRET_KEY=…
+                  modelgate credential add bedrock-team-1 --provider bedrock \\
+                      --api-key-env BEDROCK_KEY
+                  printf %s "$GEMINI_KEY" | modelgate credential add gemini-team-1 \\
+                      --provider gemini --api-key-stdin
                 """)
 
         @OptionGroup var store: AdminStoreOptions

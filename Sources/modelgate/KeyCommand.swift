@@ -10,9 +10,7 @@ struct KeyCommand: ParsableCommand {
         commandName: "key",
         abstract: "Manage virtual keys in the database.",
         discussion: """
-            Works on the database file directly; a running service picks the changes up on its
-            next admin write or SIGHUP. Keys are stored only as SHA-256 hashes: a generated key
-            is printed once and cannot be shown again.
+            Works on the database file directly; a running service picks the changes up on its next admin write or SIGHUP. Keys are stored only as SHA-256 hashes: a generated key is printed once and cannot be shown again.
             """,
         subcommands: [Generate.self, List.self, Delete.self, Block.self, Unblock.self])
 
@@ -21,9 +19,11 @@ struct KeyCommand: ParsableCommand {
             abstract: "Create a key and print it (once).",
             discussion: """
                 Examples:
-                  modelgate key generate --alias ci --team team-1 --model claude-opus-4-7 --duration 30d
+                  modelgate key generate --alias ci --team team-1 \\
+                      --model claude-opus-4-7 --duration 30d
                   KEY=$(modelgate key generate --user u-1 --model 'bedrock/*')
-                  modelgate key generate --team team-1 --model-config '{"defaultconfig":{"bedrock":{"litellm_credentials":"bedrock-team-1"}}}' --json
+                  modelgate key generate --team team-1 --json --model-config \\
+                      '{"defaultconfig": {"bedrock": {"litellm_credentials": "br-1"}}}'
                 """)
 
         @OptionGroup var store: AdminStoreOptions
@@ -101,7 +101,8 @@ struct KeyCommand: ParsableCommand {
             abstract: "Delete keys by key, token (hash) or alias.",
             discussion: """
                 Examples:
-                  modelgate key delete 3f1c…e9 (the 64-hex-digit token from 'key list --json')
+                  modelgate key delete "$KEY"
+                  modelgate key delete 3f1c…e9   (a token from 'key list --json')
                   modelgate key delete --alias ci
                 """)
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Metrics
+import ModelgateGRPC
 import ModelgateHTTP
 import ModelgateObservability
 import ModelgateStore
@@ -15,19 +16,21 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the authorization service (HTTP and gRPC fronts).",
         discussion: """
-            Loads the config, opens (creating and migrating) the database, and answers checks
-            until SIGTERM or SIGINT, which stop accepting, finish in-flight checks and exit 0.
-            SIGHUP reloads the config file; an invalid one is logged and the old one stays.
-            A start that fails (bad config, unusable database, address in use) prints every
-            error and exits 2.
+            Loads the config, opens (creating and migrating) the database, and answers checks until SIGTERM or SIGINT, which stop accepting, finish in-flight checks and exit 0. SIGHUP reloads the config file; an invalid one is logged and the old one stays in force. A start that fails (bad config, unusable database, address in use) prints every error and exits 2.
 
             Examples:
-              MODELGATE_MASTER_KEY=sk-admin MODELGATE_SECRET_KEY=... \\
-                modelgate serve --config config.yaml
-              modelgate serve --config config.yaml --database /var/lib/modelgate/db.sqlite \\
-                --http 0.0.0.0:8181 --grpc 0.0.0.0:9191 --log-format json
-              curl -i -H 'X-Original-Method: POST' -H 'X-Original-URI: /v1/chat/completions' \\
-                -H 'Authorization: Bearer sk-...' -d '{"model":"gpt-4o"}' http://127.0.0.1:8181/check
+              export MODELGATE_MASTER_KEY=sk-admin MODELGATE_SECRET_KEY=...
+              modelgate serve --config config.yaml
+              modelgate serve --config config.yaml --database /var/lib/mg.sqlite \\
+                  --http 0.0.0.0:8181 --grpc 0.0.0.0:9191 --log-format json
+
+              # nginx style and Envoy style checks:
+              curl -i http://127.0.0.1:8181/check \\
+                  -H 'X-Original-Method: POST' \\
+                  -H 'X-Original-URI: /v1/chat/completions' \\
+                  -H 'Authorization: Bearer sk-...' -d '{"model":"gpt-4o"}'
+              curl -i http://127.0.0.1:8181/check/v1/chat/completions \\
+                  -H 'Authorization: Bearer sk-...' -d '{"model":"gpt-4o"}'
             """)
 
     @Option(name: .long, help: "LiteLLM-compatible config.yaml (none: empty catalog, every model request denied).")
@@ -79,15 +82,11 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: HTTPFrontConfiguration(bodyReadTimeout: .milliseconds(Int64(max(0.01, bodyTimeout) * 1000))))
         services.append(.init(service: httpFront, serviceName: "http"))
 
-        // ── gRPC front ─────────────────────────────────────────────────────────────────────
-        // The single spot where the gRPC front starts; wired when ModelgateGRPC lands:
-        //   let grpcFront = GRPCFront(host: grpc.host, port: grpc.port,
-        //                             snapshots: policy.holder, recorder: recorder)
-        //   services.append(.init(service: ClosureService { try await grpcFront.run() }, serviceName: "grpc"))
-        // (ModelgateGRPC.GRPCFront.run() is expected to return on task cancellation or on
-        // graceful shutdown; wrap it in cancelWhenGracefulShutdown if it only honours the former.)
-        // ───────────────────────────────────────────────────────────────────────────────────
-        logger.notice("gRPC front not built into this binary yet", metadata: ["address": "\(grpc)"])
+        // Both fronts read the same snapshot holder, so they decide alike and see reloads together.
+        let grpcFront = GRPCFront(
+            host: grpc.host, port: grpc.port, snapshots: policy.holder, recorder: recorder,
+            logger: logger)
+        services.append(.init(service: grpcFront, serviceName: "grpc"))
 
         services.append(.init(
             service: ConfigReloader(policy: policy, metrics: PolicyMetrics(registry: registry), logger: logger),
@@ -98,7 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(15)
         let group = ServiceGroup(configuration: groupConfiguration)
         logger.info("modelgate starting", metadata: [
-            "http": "\(http)", "database": .string(database), "config": .string(config ?? "(none)"),
+            "http": "\(http)", "grpc": "\(grpc)", "database": .string(database), "config": .string(config ?? "(none)"),
         ])
         do {
             try await group.run()

@@ -7,8 +7,7 @@ struct TeamCommand: ParsableCommand {
         commandName: "team",
         abstract: "Manage teams in the database.",
         discussion: """
-            A key in a team must pass the team's model list too, and the team's
-            metadata.model_config chooses provider credentials for its keys.
+            A key in a team must pass the team's model list too, and the team's metadata.model_config chooses provider credentials for its keys.
             """,
         subcommands: [New.self, Update.self, List.self, Delete.self])
 
@@ -35,8 +34,10 @@ struct TeamCommand: ParsableCommand {
             abstract: "Create a team.",
             discussion: """
                 Examples:
-                  modelgate team new --team-id team-1 --alias research --model claude-opus-4-7 --model frontier
-                  modelgate team new --team-id team-1 --model-config '{"defaultconfig":{"bedrock":{"litellm_credentials":"bedrock-team-1"}}}'
+                  modelgate team new --team-id team-1 --alias research \\
+                      --model claude-opus-4-7 --model frontier
+                  modelgate team new --team-id team-2 --model-config \\
+                      '{"defaultconfig": {"bedrock": {"litellm_credentials": "br-2"}}}'
                 """)
 
         @OptionGroup var store: AdminStoreOptions
@@ -65,7 +66,9 @@ struct TeamCommand: ParsableCommand {
             discussion: """
                 Examples:
                   modelgate team update team-1 --model claude-opus-4-7 --model gemini-2.5-pro
-                  modelgate team update team-1 --model-config '{"defaultconfig":{"gemini":{"litellm_credentials":"gemini-team-1"},"bedrock":{"litellm_credentials":"bedrock-team-1"}}}'
+                  modelgate team update team-1 --model-config '{"defaultconfig": {
+                      "gemini": {"litellm_credentials": "gemini-team-1"},
+                      "bedrock": {"litellm_credentials": "bedrock-team-1"}}}'
                   modelgate team update team-1 --block
                 """)
 

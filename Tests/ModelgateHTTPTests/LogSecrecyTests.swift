@@ -14,6 +14,9 @@ import Testing
             let front = try await RunningFront.start(configYAML: suite.configJSON, logger: logs.logger)
             for vector in suite.cases {
                 for (name, value) in vector.headers where ["authorization", "x-api-key", "api-key", "x-goog-api-key"].contains(name.lowercased()) {
+                    // A bare scheme ("Bearer ") carries no key; it is also a word of the help message.
+                    let trimmed = value.trimmingCharacters(in: .whitespaces)
+                    if trimmed.isEmpty || trimmed.lowercased() == "bearer" { continue }
                     secrets.insert(value)
                     if let space = value.firstIndex(of: " ") { secrets.insert(String(value[value.index(after: space)...])) }
                 }

@@ -163,15 +163,31 @@ enum TransportFixture {
     }
 
     @Test func slowBodyThatKeepsArrivingIsNotCutOff() async throws {
-        let front = try await RunningFront.start(configYAML: TransportFixture.config, bodyReadTimeout: .milliseconds(300))
+        // Generous margins: a loaded 2-core machine oversleeps by a good part of 100 ms.
+        let front = try await RunningFront.start(configYAML: TransportFixture.config, bodyReadTimeout: .milliseconds(1500))
         let connection = try await front.connect()
         let body = TransportFixture.chatBody
         try await connection.send(method: "POST", target: "/check/v1/chat/completions", headers: [TransportFixture.auth], body: nil, announce: body.count)
-        // Four pieces 200 ms apart: 800 ms in all, never 300 ms without progress.
+        // Four pieces 500 ms apart: 2 s in all, longer than the timeout, never 1.5 s without progress.
         for piece in stride(from: 0, to: body.count, by: (body.count + 3) / 4) {
-            try await Task.sleep(for: .milliseconds(200))
+            try await Task.sleep(for: .milliseconds(500))
             try await connection.send(Array(body[piece..<min(piece + (body.count + 3) / 4, body.count)]))
         }
+        let response = try await connection.readResponse()
+        #expect(response.status == 200, "\(response)")
+        await connection.close()
+        try await front.stop()
+    }
+
+    @Test func expectContinueIsAnsweredBeforeTheBody() async throws {
+        let front = try await RunningFront.start(configYAML: TransportFixture.config, bodyReadTimeout: .seconds(10))
+        let connection = try await front.connect()
+        let body = TransportFixture.chatBody
+        try await connection.send(method: "POST", target: "/check/v1/chat/completions",
+                                  headers: [TransportFixture.auth, ("Expect", "100-continue")], body: nil, announce: body.count)
+        let interim = try await connection.readResponse(timeout: .seconds(2))
+        #expect(interim.status == 100)
+        try await connection.send(body)
         let response = try await connection.readResponse()
         #expect(response.status == 200, "\(response)")
         await connection.close()

@@ -50,7 +50,7 @@ struct ConfigMergeTests {
         #expect(snapshot.credentials["shared"]?.apiKey?.reveal == "stored-value")
     }
 
-    @Test("a stored credential that cannot be decrypted hides the config one of the same name")
+    @Test("a stored credential that cannot be decrypted stays unavailable and hides the config one of the same name")
     func undecryptableStoredCredentialStaysUnavailable() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
@@ -64,8 +64,11 @@ struct ConfigMergeTests {
             let builder = builder(store, cipher: otherCipher)
             try builder.rebuild()
             let credentials = builder.holder.snapshot.credentials
-            #expect(credentials["shared"] == nil)
-            #expect(credentials["only-stored"] == nil)
+            for name in ["shared", "only-stored"] {
+                let credential = try #require(credentials[name])
+                #expect(credential.apiKey == nil)
+                #expect(credential.unavailableReason?.contains("MODELGATE_SECRET_KEY") == true)
+            }
         }
     }
 

@@ -40,5 +40,5 @@ public struct Deployment: Sendable {
     public var providerQualifiedID: String { "\(provider.rawValue)/\(modelID)" }
 
     /// A deployment like `openai/*` serves every id of its provider.
-    public var isProviderWildcard: Bool { modelID.contains("*") }
+    public var isProviderWildcard: Bool { modelID.containsByte(UInt8(ascii: "*")) }
 }

@@ -12,6 +12,8 @@ public struct GroupMatch: Sendable, Equatable {
 /// `model_list`, built once per snapshot.
 public struct ModelCatalog: Sendable {
     public let deployments: [Deployment]
+    /// `providerQualifiedID` of each deployment, built once.
+    let providerQualifiedIDs: [String]
     /// Group names in `model_list` order (first appearance).
     public let groups: [String]
     private let deploymentsByGroup: [String: [Int]]
@@ -19,6 +21,8 @@ public struct ModelCatalog: Sendable {
     /// Bare id, `provider/id` and `litellm_params.model` → deployments (OpenAI-shaped routes).
     private let byAnyName: [String: [Int]]
     private let wildcardDeployments: [Int]
+    /// Per `wildcardDeployments` entry, its globs compiled once: group name, `modelID`, `provider/id`.
+    private let wildcardPatterns: [(group: WildcardPattern, modelID: WildcardPattern, qualified: WildcardPattern)]
     /// Access group → member groups.
     private let accessGroupMembers: [String: Set<String>]
 
@@ -39,7 +43,7 @@ public struct ModelCatalog: Sendable {
             if byGroup[deployment.groupName] == nil { groups.append(deployment.groupName) }
             byGroup[deployment.groupName, default: []].append(index)
             for accessGroup in deployment.accessGroups { access[accessGroup, default: []].insert(deployment.groupName) }
-            if deployment.isProviderWildcard || deployment.groupName.contains("*") {
+            if deployment.isProviderWildcard || deployment.groupName.containsByte(UInt8(ascii: "*")) {
                 wildcards.append(index)
                 continue
             }
@@ -49,6 +53,12 @@ public struct ModelCatalog: Sendable {
             }
         }
         self.groups = groups
+        providerQualifiedIDs = deployments.map(\.providerQualifiedID)
+        wildcardPatterns = wildcards.map { index in
+            let deployment = deployments[index]
+            return (WildcardPattern(deployment.groupName), WildcardPattern(deployment.modelID),
+                    WildcardPattern(deployment.providerQualifiedID))
+        }
         deploymentsByGroup = byGroup
         byProviderAndID = byProvider
         byAnyName = byName
@@ -88,7 +98,7 @@ public struct ModelCatalog: Sendable {
             return group(inGroup, concreteID: nil)
         }
         let inGroup = deployments(inGroup: id)
-        if !inGroup.isEmpty, !id.contains("*") { return group(inGroup, concreteID: nil) }
+        if !inGroup.isEmpty, !id.containsByte(UInt8(ascii: "*")) { return group(inGroup, concreteID: nil) }
         let found = byAnyName[id] ?? []
         return ordered(group(found, concreteID: nil) + wildcardMatches(id, provider: nil))
     }
@@ -97,18 +107,18 @@ public struct ModelCatalog: Sendable {
     /// on an OpenAI path, `gpt-4o`); a group named `gpt-*` serves `gpt-4o`.
     private func wildcardMatches(_ id: String, provider: Provider?) -> [GroupMatch] {
         var matches: [GroupMatch] = []
-        for index in wildcardDeployments {
+        for (index, patterns) in zip(wildcardDeployments, wildcardPatterns) {
             let deployment = deployments[index]
             var concrete: String?
             if let provider {
                 guard deployment.provider == provider else { continue }
-                if deployment.isProviderWildcard, WildcardPattern(deployment.modelID).matches(id) { concrete = id }
-            } else {
-                let prefix = deployment.provider.rawValue + "/"
-                let bare = id.hasPrefix(prefix) ? String(id.dropFirst(prefix.count)) : id
-                if WildcardPattern(deployment.groupName).matches(id)
-                    || (deployment.isProviderWildcard && WildcardPattern(deployment.providerQualifiedID).matches(id)) {
-                    concrete = deployment.isProviderWildcard ? bare : deployment.modelID
+                if deployment.isProviderWildcard, patterns.modelID.matches(id) { concrete = id }
+            } else if patterns.group.matches(id) || (deployment.isProviderWildcard && patterns.qualified.matches(id)) {
+                if deployment.isProviderWildcard {
+                    let prefix = deployment.provider.rawValue + "/"
+                    concrete = id.hasPrefix(prefix) ? String(id.dropFirst(prefix.count)) : id
+                } else {
+                    concrete = deployment.modelID
                 }
             }
             if let concrete { matches.append(GroupMatch(group: deployment.groupName, deployments: [index], concreteID: concrete)) }
@@ -132,6 +142,7 @@ public struct ModelCatalog: Sendable {
 
     /// One match per group, groups in `model_list` order.
     private func ordered(_ matches: [GroupMatch]) -> [GroupMatch] {
+        if matches.count < 2 { return matches }
         var merged: [GroupMatch] = []
         for match in matches {
             if let at = merged.firstIndex(where: { $0.group == match.group }) {

@@ -15,10 +15,20 @@ public struct WildcardPattern: Sendable, Equatable {
     /// linear in practice, O(n·m) at worst).
     public func matches(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { Self.match(bytes, $0) }
+        return bytes.withUnsafeBufferPointer { pattern in text.withUTF8 { Self.match(pattern, $0) } }
     }
 
-    private static func match(_ pattern: [UInt8], _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether `pattern` holds a `*`, without building a pattern.
+    static func hasWildcard(_ pattern: String) -> Bool { pattern.containsByte(UInt8(ascii: "*")) }
+
+    /// `WildcardPattern(pattern).matches(text)` without building a pattern (allowlist entries
+    /// are matched once per check; compiling them would cost an allocation each).
+    static func matches(_ pattern: String, _ text: String) -> Bool {
+        var pattern = pattern, text = text
+        return pattern.withUTF8 { pattern in text.withUTF8 { match(pattern, $0) } }
+    }
+
+    private static func match(_ pattern: UnsafeBufferPointer<UInt8>, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
         var p = 0, t = 0
         var starP = -1, starT = 0
         while t < text.count {

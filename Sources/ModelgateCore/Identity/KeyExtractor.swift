@@ -22,35 +22,47 @@ public enum KeyExtractor {
     public static let credentialHeaders = ["authorization", "x-api-key", "api-key", "x-goog-api-key"]
 
     public static func presentedKey(headers: HeaderFields, queryKey: String?) -> PresentedKey {
-        var found: String?
-        func offer(_ candidate: String) -> Bool {
+        // Slices of the header values until the end: no copy per candidate.
+        var found: Substring?
+        func offer(_ candidate: Substring) -> Bool {
             let value = candidate.trimmingSpaces
             guard !value.isEmpty else { return true }
             if let found, found != value { return false }
-            found = String(value)
+            found = value
             return true
         }
         for field in headers.fields {
-            let ok: Bool
-            switch field.name {
-            case "authorization":
-                // Only Bearer carries a virtual key; SigV4 or Basic credentials are not ours.
-                guard let token = bearerToken(field.value) else { continue }
-                ok = offer(String(token))
-            case "x-api-key", "api-key", "x-goog-api-key":
-                ok = offer(field.value)
-            default:
+            let isAuthorization = field.name == "authorization"
+            guard isAuthorization || field.name == "x-api-key" || field.name == "api-key" || field.name == "x-goog-api-key" else {
                 continue
             }
-            if !ok { return .ambiguous }
+            // Envoy's gRPC attributes join repeated headers with ','; no key holds one, so each
+            // piece is a value of its own and two different ones stay ambiguous.
+            for piece in field.value.split(separator: ",", omittingEmptySubsequences: true) {
+                if isAuthorization {
+                    // Only Bearer carries a virtual key; SigV4 or Basic credentials are not ours.
+                    guard let token = bearerToken(piece) else { continue }
+                    if !offer(token) { return .ambiguous }
+                } else if !offer(piece) {
+                    return .ambiguous
+                }
+            }
         }
-        if let queryKey, !offer(queryKey) { return .ambiguous }
-        return found.map(PresentedKey.key) ?? .missing
+        if let queryKey, !offer(queryKey[...]) { return .ambiguous }
+        return found.map { PresentedKey.key(String($0)) } ?? .missing
     }
 
     /// The token of `Bearer <token>` (scheme case-insensitive), else nil.
-    static func bearerToken(_ value: String) -> Substring? {
+    static func bearerToken<S: StringProtocol>(_ value: S) -> Substring? where S.SubSequence == Substring {
         let trimmed = value.trimmingSpaces
+        // Fast path, same answer: an ASCII `bearer ` (any case) followed by an ASCII byte is seven
+        // one-byte Characters and more, so neither counting Characters nor lower-casing is needed.
+        let utf8 = trimmed.utf8
+        if utf8.count > 7, utf8[utf8.index(utf8.startIndex, offsetBy: 7)] < 0x80 {
+            let lowered = utf8.prefix(7).lazy.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+            guard lowered.elementsEqual("bearer ".utf8) else { return nil }
+            return trimmed[utf8.index(utf8.startIndex, offsetBy: 7)...]
+        }
         guard trimmed.count > 7 else { return nil }
         let scheme = trimmed.prefix(7)
         guard scheme.lowercased() == "bearer " else { return nil }

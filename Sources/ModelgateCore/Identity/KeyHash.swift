@@ -9,15 +9,11 @@ public struct KeyHash: Hashable, Sendable, CustomStringConvertible {
     public init(hashing key: String) {
         var key = key
         let digest = key.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
-        var words: [UInt64] = [0, 0, 0, 0]
-        digest.withUnsafeBytes { raw in
-            for i in 0..<4 {
-                var w: UInt64 = 0
-                for j in 0..<8 { w = (w << 8) | UInt64(raw[i * 8 + j]) }
-                words[i] = w
-            }
+        // Big-endian words, read straight from the digest (no temporary array on the hot path).
+        (w0, w1, w2, w3) = digest.withUnsafeBytes { raw in
+            func word(_ i: Int) -> UInt64 { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
+            return (word(0), word(1), word(2), word(3))
         }
-        (w0, w1, w2, w3) = (words[0], words[1], words[2], words[3])
     }
 
     /// Parses 64 hex digits (as stored in the database).

@@ -16,39 +16,64 @@ public struct CanonicalPath: Sendable {
 
     /// Splits `rawTarget` at the first `?` and canonicalises both halves.
     public static func parse(_ rawTarget: String) -> Result<CanonicalPath, PathProblem> {
-        let target = Substring(rawTarget)
-        if target.utf8.contains(UInt8(ascii: "#")) { return .failure(.fragment) }
-        let questionMark = target.utf8.firstIndex(of: UInt8(ascii: "?"))
-        let rawPath = questionMark.map { target[..<$0] } ?? target
-        let rawQuery = questionMark.map { target[target.utf8.index(after: $0)...] } ?? ""
+        var target = rawTarget
+        return target.withUTF8 { parse(rawTarget, bytes: $0) }
+    }
 
-        guard rawPath.utf8.first == UInt8(ascii: "/") else { return .failure(.notAbsolute) }
+    /// Works on the target's UTF-8 bytes: delimiters are bytes, as every server reads them (a
+    /// Character split would not split before a combining mark), and byte offsets map back to
+    /// `rawTarget` in constant time.
+    private static func parse(_ rawTarget: String, bytes: UnsafeBufferPointer<UInt8>) -> Result<CanonicalPath, PathProblem> {
+        if bytes.contains(UInt8(ascii: "#")) { return .failure(.fragment) }
+        let pathEnd = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.count
+        guard pathEnd > 0, bytes[0] == UInt8(ascii: "/") else { return .failure(.notAbsolute) }
+        let utf8 = rawTarget.utf8
+        func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
+
         var segments: [PathSegment] = []
-        // Split on the byte '/': a Character split would glue "/\u{301}" (slash + combining
-        // mark, one grapheme) into its neighbours, where every proxy sees a separator.
-        for rawBytes in rawPath.utf8.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
-            switch segment(Substring(rawBytes)) {
+        var start = 1
+        while true {
+            // Empty segments are kept, so that `//` and a trailing `/` are seen.
+            var end = start
+            while end < pathEnd, bytes[end] != UInt8(ascii: "/") { end += 1 }
+            let raw = rawTarget[index(start)..<index(end)]
+            switch segment(raw, bytes: UnsafeBufferPointer(rebasing: bytes[start..<end])) {
             case .success(let segment): segments.append(segment)
             case .failure(let problem): return .failure(problem)
             }
+            guard end < pathEnd else { break }
+            start = end + 1
         }
+        let rawQuery = pathEnd < bytes.count ? rawTarget[index(pathEnd + 1)...] : ""
         switch QueryParameters.parse(rawQuery) {
         case .success(let query): return .success(CanonicalPath(segments: segments, query: query))
         case .failure(let problem): return .failure(problem)
         }
     }
 
-    private static func segment(_ raw: Substring) -> Result<PathSegment, PathProblem> {
-        if raw.isEmpty { return .failure(.emptySegment) }
-        guard let bytes = PercentDecoding.decode(raw.utf8) else { return .failure(.badPercentEncoding) }
-        if let problem = forbiddenByte(in: bytes) { return .failure(problem) }
-        guard let decoded = String(validating: bytes, as: UTF8.self) else { return .failure(.invalidUTF8) }
+    private static func segment(_ raw: Substring, bytes: UnsafeBufferPointer<UInt8>) -> Result<PathSegment, PathProblem> {
+        if bytes.isEmpty { return .failure(.emptySegment) }
+        let decoded: String
+        let hasEncodedSlash: Bool
+        if bytes.contains(UInt8(ascii: "%")) {
+            guard let decodedBytes = PercentDecoding.decode(bytes) else { return .failure(.badPercentEncoding) }
+            if let problem = forbiddenByte(in: decodedBytes) { return .failure(problem) }
+            guard let text = String(validating: decodedBytes, as: UTF8.self) else { return .failure(.invalidUTF8) }
+            decoded = text
+            hasEncodedSlash = decodedBytes.contains(UInt8(ascii: "/"))
+        } else {
+            // Nothing to decode: the segment is its raw text, already valid UTF-8 (it came from a
+            // String) and free of `/` (it was split on it).
+            if let problem = forbiddenByte(in: bytes) { return .failure(problem) }
+            decoded = String(raw)
+            hasEncodedSlash = false
+        }
         if decoded == "." || decoded == ".." { return .failure(.dotSegment) }
-        return .success(PathSegment(decoded: decoded, raw: raw, hasEncodedSlash: bytes.contains(UInt8(ascii: "/"))))
+        return .success(PathSegment(decoded: decoded, raw: raw, hasEncodedSlash: hasEncodedSlash))
     }
 
     /// `;`, `\`, NUL and control characters, raw or decoded: servers disagree on all of them.
-    static func forbiddenByte(in bytes: [UInt8]) -> PathProblem? {
+    static func forbiddenByte<Bytes: Sequence<UInt8>>(in bytes: Bytes) -> PathProblem? {
         for byte in bytes {
             switch byte {
             case UInt8(ascii: ";"): return .forbiddenCharacter("';'")

@@ -11,14 +11,12 @@ public enum Allowlist {
     /// `provider/id` served through a wildcard deployment; or names an access group of the group.
     public static func allows(_ entries: [String], _ match: GroupMatch, in catalog: ModelCatalog) -> Bool {
         if entries.isEmpty { return true }
-        let names = candidateNames(match, in: catalog)
         for entry in entries {
             if entry == allModels || entry == "*" { return true }
             if catalog.group(match.group, isIn: entry) { return true }
-            let pattern = WildcardPattern(entry)
-            if pattern.hasWildcard {
-                if names.contains(where: pattern.matches) { return true }
-            } else if names.contains(entry) {
+            if WildcardPattern.hasWildcard(entry) {
+                if anyCandidateName(match, in: catalog, { WildcardPattern.matches(entry, $0) }) { return true }
+            } else if anyCandidateName(match, in: catalog, { $0 == entry }) {
                 return true
             }
         }
@@ -27,15 +25,23 @@ public enum Allowlist {
 
     /// The names an allowlist entry may match for this group.
     static func candidateNames(_ match: GroupMatch, in catalog: ModelCatalog) -> [String] {
-        var names = [match.group]
+        var names: [String] = []
+        _ = anyCandidateName(match, in: catalog) { names.append($0); return false }
+        return names
+    }
+
+    /// Offers each of `candidateNames` to `test`, in order, until one passes; builds no list
+    /// (this runs for every allowlist entry of every check).
+    static func anyCandidateName(_ match: GroupMatch, in catalog: ModelCatalog, _ test: (String) -> Bool) -> Bool {
+        if test(match.group) { return true }
         for index in catalog.deployments(inGroup: match.group) {
             let deployment = catalog.deployments[index]
-            names.append(deployment.providerQualifiedID)
-            names.append(deployment.litellmModel)
-            if deployment.isProviderWildcard, let concrete = match.concreteID, match.deployments.contains(index) {
-                names.append("\(deployment.provider.rawValue)/\(concrete)")
+            if test(catalog.providerQualifiedIDs[index]) || test(deployment.litellmModel) { return true }
+            if deployment.isProviderWildcard, let concrete = match.concreteID, match.deployments.contains(index),
+               test("\(deployment.provider.rawValue)/\(concrete)") {
+                return true
             }
         }
-        return names
+        return false
     }
 }

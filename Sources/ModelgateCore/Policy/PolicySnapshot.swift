@@ -16,6 +16,8 @@ public final class PolicySnapshot: Sendable {
     public let builtAt: Date
     /// Mount prefixes split into decoded segments, once.
     let mountPrefixSegments: [[Substring]]
+    /// The route families each mount prefix admits (same order as `mountPrefixSegments`).
+    let mountPrefixFamilies: [Set<RouteFamily>]
     /// Modelless routes as (method, path), once.
     let modellessRoutes: [(method: Substring, path: Substring)]
 
@@ -32,6 +34,7 @@ public final class PolicySnapshot: Sendable {
             .map { $0.split(separator: "/", omittingEmptySubsequences: true) }
             .filter { !$0.isEmpty }
             .sorted { $0.count > $1.count }
+        mountPrefixFamilies = mountPrefixSegments.map(MountPrefix.families(for:))
         modellessRoutes = parts.settings.modellessRoutes.compactMap { route in
             let pieces = route.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
             guard pieces.count == 2 else { return nil }

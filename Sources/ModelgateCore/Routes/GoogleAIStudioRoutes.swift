@@ -4,7 +4,7 @@ enum GoogleAIStudioRoutes: RouteRecognizer {
 
     static func recognize(_ segments: ArraySlice<PathSegment>, query: QueryParameters) -> RecognizedRoute? {
         guard segments.count >= 3,
-              ["v1", "v1beta"].contains(segments[at: 0].decoded),
+              segments[at: 0].decoded == "v1" || segments[at: 0].decoded == "v1beta",
               segments[at: 1].decoded == "models",
               let (model, action) = ModelActionPath.split(segments.dropFirst(2))
         else { return nil }

@@ -4,11 +4,12 @@ enum ModelActionPath {
     /// Splits the segments after `models` into (`{m}`, `{action}`); nil if either is empty.
     static func split(_ tail: ArraySlice<PathSegment>) -> (model: String, action: String)? {
         guard !tail.isEmpty else { return nil }
-        let joined = tail.map(\.decoded).joined(separator: "/")
-        guard let colon = joined.lastIndex(of: ":") else { return nil }
-        let model = String(joined[..<colon])
-        let action = String(joined[joined.index(after: colon)...])
-        guard !model.isEmpty, !action.isEmpty, !action.contains("/") else { return nil }
+        // `{m}` rarely spans segments: then there is nothing to join.
+        var joined = tail.count == 1 ? tail[tail.startIndex].decoded : tail.map(\.decoded).joined(separator: "/")
+        guard let colon = joined.withUTF8({ $0.lastIndex(of: UInt8(ascii: ":")) }) else { return nil }
+        let model = String(joined[..<joined.utf8Index(at: colon)])
+        let action = String(joined[joined.utf8Index(at: colon + 1)...])
+        guard !model.isEmpty, !action.isEmpty, !action.containsByte(UInt8(ascii: "/")) else { return nil }
         return (model, action)
     }
 }

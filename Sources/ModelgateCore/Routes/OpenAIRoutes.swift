@@ -24,13 +24,20 @@ enum OpenAIRoutes: RouteRecognizer {
         "messages/count_tokens": (.anthropic, .standard),
     ]
 
+    /// `endpoints` split into segments with the route's endpoint name, so that a check compares
+    /// segments in place instead of joining them and builds no name.
+    private static let table: [(segments: [String], family: RouteFamily, fields: BodyModelFields, name: String)] =
+        endpoints.map { path, entry in
+            (path.split(separator: "/").map(String.init), entry.0, entry.1, "\(entry.0.rawValue).\(path)")
+        }
+
     static func recognize(_ segments: ArraySlice<PathSegment>, query: QueryParameters) -> RecognizedRoute? {
         var rest = segments
         if rest.first?.decoded == "v1" { rest = rest.dropFirst() }
         guard (1...2).contains(rest.count) else { return nil }
-        let endpoint = rest.map(\.decoded).joined(separator: "/")
-        guard let (family, fields) = endpoints[endpoint] else { return nil }
-        return RecognizedRoute(
-            family: family, endpoint: "\(family.rawValue).\(endpoint)", bodyFields: fields, queryModel: true)
+        for entry in table where entry.segments.elementsEqual(rest, by: { $0 == $1.decoded }) {
+            return RecognizedRoute(family: entry.family, endpoint: entry.name, bodyFields: entry.fields, queryModel: true)
+        }
+        return nil
     }
 }

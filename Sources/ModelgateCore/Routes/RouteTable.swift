@@ -19,9 +19,9 @@ public enum RouteTable {
         let all = path.segments[...]
         var readings: [(route: RecognizedRoute, offset: Int)] = []
         collect(all, families: nil, offset: 0, query: path.query, into: &readings)
-        for prefix in snapshot.mountPrefixSegments {
+        for (prefix, families) in zip(snapshot.mountPrefixSegments, snapshot.mountPrefixFamilies) {
             if let rest = MountPrefix.strip(prefix, from: all) {
-                collect(rest, families: MountPrefix.families(for: prefix), offset: prefix.count, query: path.query, into: &readings)
+                collect(rest, families: families, offset: prefix.count, query: path.query, into: &readings)
             }
         }
         if readings.count > 1 {

@@ -5,7 +5,7 @@ enum VertexAIRoutes: RouteRecognizer {
     static let families: Set<RouteFamily> = [.vertexAI]
 
     static func recognize(_ segments: ArraySlice<PathSegment>, query: QueryParameters) -> RecognizedRoute? {
-        guard segments.count >= 5, ["v1", "v1beta1"].contains(segments[at: 0].decoded) else { return nil }
+        guard segments.count >= 5, segments[at: 0].decoded == "v1" || segments[at: 0].decoded == "v1beta1" else { return nil }
         var rest = segments.dropFirst()
         if rest[at: 0].decoded == "projects" {
             guard rest.count >= 8, rest[at: 2].decoded == "locations" else { return nil }

@@ -18,12 +18,25 @@ public final class AdminAPI: Sendable {
     /// Answers an admin route (checking the master key itself), or nil when `path` is not one.
     ///
     /// - Parameters:
-    ///   - path: the request path without the query (a `?…` suffix is ignored), still
-    ///     percent-encoded; the credential name in `/credentials/{name}` is decoded here.
+    ///   - path: the request path without the query (a `?…` suffix is ignored), already
+    ///     percent-decoded once by the front; `/credentials/{name}` takes the rest as the name.
     ///   - query: decoded query parameters.
     public func handle(method: String, path: String, query: [(String, String)], headers: HeaderFields, body: [UInt8]) async -> AdminResponse? {
         let path = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
         guard let route = AdminRoute(path: path) else { return nil }
+        // SQLite calls block (up to the busy timeout while the CLI writes), so they run on the
+        // admin queue, never on the cooperative pool that serves checks.
+        return await withCheckedContinuation { continuation in
+            Self.queue.async {
+                continuation.resume(returning: self.answer(route, path: path, method: method, query: query, headers: headers, body: body))
+            }
+        }
+    }
+
+    /// One queue for every admin request: writes are serialised anyway by SQLite.
+    private static let queue = DispatchQueue(label: "modelgate.admin")
+
+    private func answer(_ route: AdminRoute, path: String, method: String, query: [(String, String)], headers: HeaderFields, body: [UInt8]) -> AdminResponse {
         do throws(AdminError) {
             try authorization.check(headers)
             guard route.methods.contains(method.uppercased()) else {
@@ -32,6 +45,10 @@ public final class AdminAPI: Sendable {
             let answer = try respond(to: route, method: method.uppercased(), query: QueryFields(query), body: body)
             return AdminResponse(status: 200, body: answer.jsonText)
         } catch {
+            if error.status == 401 {
+                // Who knocks without the master key is worth a line; the token they sent is not.
+                operations.logger.warning("admin: request refused", metadata: ["method": "\(method)", "path": "\(path)", "reason": "\(error.message)"])
+            }
             return AdminResponse(status: error.status, body: error.json.jsonText)
         }
     }
@@ -105,24 +122,13 @@ public final class AdminAPI: Sendable {
         case .credentials:
             _ = try operations.addCredential(CredentialNewRequest(RequestFields(body: body)))
             return .object(["success": true, "message": "Credential created successfully"])
-        case .credential(let encodedName) where method == "DELETE":
-            try operations.deleteCredential(try Self.decodeName(encodedName))
+        case .credential(let name) where method == "DELETE":
+            try operations.deleteCredential(name)
             return .object(["success": true, "message": "Credential deleted successfully"])
-        case .credential(let encodedName):
-            let name = try Self.decodeName(encodedName)
+        case .credential(let name):
             _ = try operations.updateCredential(CredentialPatchRequest(name: name, RequestFields(body: body)))
             return .object(["success": true, "message": "Credential updated successfully"])
         }
-    }
-}
-
-extension AdminAPI {
-    /// A credential name from the path, percent-decoded once.
-    static func decodeName(_ encoded: String) throws(AdminError) -> String {
-        guard let name = encoded.removingPercentEncoding, !name.isEmpty else {
-            throw .badRequest("the credential name in the path is not valid percent-encoding", param: "credential_name")
-        }
-        return name
     }
 }
 

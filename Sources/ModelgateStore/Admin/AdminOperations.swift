@@ -74,7 +74,7 @@ public final class AdminOperations: Sendable {
     func requireTeam(_ teamID: String, _ db: Database) throws {
         if staticTeamIDs().contains(teamID) { return }
         guard try StoredTeam.exists(db, key: teamID) else {
-            throw AdminError.badRequest("team_id '\(teamID)' does not exist; create it with /team/new first", param: "team_id")
+            throw AdminError.badRequest("team_id '\(teamID)' does not exist; create the team first", param: "team_id")
         }
     }
 

@@ -6,8 +6,8 @@ enum AdminRoute: Equatable {
     case teamNew, teamUpdate, teamInfo, teamDelete, teamList
     case userNew, userUpdate, userInfo, userList
     case credentials
-    /// `/credentials/{name}`, the name still percent-encoded.
-    case credential(encodedName: String)
+    /// `/credentials/{name}`; the name may hold `/` (LiteLLM's `{credential_name:path}`).
+    case credential(name: String)
 
     init?(path: String) {
         switch path {
@@ -31,7 +31,7 @@ enum AdminRoute: Equatable {
         default:
             let prefix = "/credentials/"
             guard path.hasPrefix(prefix), path.count > prefix.count else { return nil }
-            self = .credential(encodedName: String(path.dropFirst(prefix.count)))
+            self = .credential(name: String(path.dropFirst(prefix.count)))
         }
     }
 

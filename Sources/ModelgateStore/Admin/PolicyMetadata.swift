@@ -1,3 +1,4 @@
+import ModelgateConfig
 import ModelgateCore
 
 /// The parts of a key's or team's `metadata` that policy reads: `tags` and `model_config`.
@@ -45,40 +46,16 @@ enum PolicyMetadata {
     }
 
     /// `metadata.model_config`:
-    /// `{"defaultconfig"|<group>: {<provider>: {"litellm_credentials": <credential name>}}}`.
+    /// `{"defaultconfig"|<group>: {<provider>: {"litellm_credentials": <credential name>}}}`,
+    /// read by the config file's own reader so both sources accept exactly the same shapes.
     static func modelConfig(in metadata: [String: JSONValue]) throws(AdminError) -> ModelConfig {
-        let where_ = "metadata.model_config"
-        let entries: [String: JSONValue]
-        switch metadata[modelConfigField] {
-        case nil, .null?:
-            return .none
-        case .object(let object)?:
-            entries = object
-        case let other?:
-            throw .badRequest("\(where_) must be an object, not a \(other.typeName)", param: modelConfigField)
+        guard let value = metadata[modelConfigField], value != .null else { return .none }
+        switch ModelConfigReader.read(json: value.foundationValue) {
+        case .success(let config):
+            return config
+        case .failure(let error):
+            let problems = error.problems.map { "metadata.\($0.location): \($0.message)" }
+            throw .badRequest(problems.joined(separator: "; "), param: modelConfigField)
         }
-        var config = ModelConfig()
-        for (entry, value) in entries {
-            guard case .object(let providers) = value else {
-                throw .badRequest("\(where_).\(entry) must be an object of providers, not a \(value.typeName)", param: modelConfigField)
-            }
-            var choices: [String: String] = [:]
-            for (provider, choice) in providers {
-                let location = "\(where_).\(entry).\(provider)"
-                guard case .object(let fields) = choice else {
-                    throw .badRequest("\(location) must be an object like {\"litellm_credentials\": \"name\"}, not a \(choice.typeName)", param: modelConfigField)
-                }
-                guard let name = fields[credentialField]?.stringValue, !name.isEmpty else {
-                    throw .badRequest("\(location).\(credentialField) must name a credential", param: modelConfigField)
-                }
-                choices[provider] = name
-            }
-            if entry == defaultConfigEntry {
-                config.defaultConfig = choices
-            } else {
-                config.perGroup[entry] = choices
-            }
-        }
-        return config
     }
 }

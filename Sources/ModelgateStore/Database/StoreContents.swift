@@ -41,8 +41,10 @@ struct StoreContents: Sendable {
         return records
     }
 
-    /// The snapshot material, and the names of stored credentials that could not be decrypted
-    /// (they must stay unavailable, never fall back to a same-named config credential).
+    /// The snapshot material, and why each stored credential that cannot be decrypted is
+    /// unusable. Such a credential stays in the parts with no value and that reason, so it
+    /// shadows a config credential of the same name and checks needing it deny
+    /// `credential_unavailable` instead of injecting a secret nobody chose.
     func policyParts(cipher: CredentialCipher?, logger: Logger) -> (parts: PolicyParts, unavailable: [String: String]) {
         var parts = PolicyParts()
         for key in keys {
@@ -66,18 +68,24 @@ struct StoreContents: Sendable {
         parts.users = users.map { User(id: $0.id, models: $0.models) }
         var unavailable: [String: String] = [:]
         for credential in credentials {
-            guard let cipher else {
-                unavailable[credential.name] = "\(CredentialCipher.environmentVariable) is not set"
-                continue
-            }
             do {
+                guard let cipher else { throw MissingSecretKey() }
                 parts.credentials.append(try credential.decrypted(with: cipher))
             } catch {
-                unavailable[credential.name] = "\(error)"
+                let reason = "\(error)"
+                unavailable[credential.name] = reason
+                parts.credentials.append(Credential(
+                    name: credential.name, provider: credential.provider.map(Provider.init(rawValue:)),
+                    apiKey: nil, unavailableReason: reason))
             }
         }
         return (parts, unavailable)
     }
+}
+
+/// Stored credentials cannot be decrypted without the secret key.
+struct MissingSecretKey: Error, CustomStringConvertible {
+    var description: String { "it is stored encrypted and \(CredentialCipher.environmentVariable) is not set" }
 }
 
 extension StoredKey {

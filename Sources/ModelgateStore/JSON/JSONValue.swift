@@ -121,3 +121,18 @@ extension JSONValue {
         .array(values.map(JSONValue.string))
     }
 }
+
+extension JSONValue {
+    /// The value as `JSONSerialization` would give it, for readers written against `Any`.
+    var foundationValue: Any {
+        switch self {
+        case .null: NSNull()
+        case .bool(let value): value
+        case .int(let value): value
+        case .double(let value): value
+        case .string(let value): value
+        case .array(let items): items.map(\.foundationValue)
+        case .object(let fields): fields.mapValues(\.foundationValue)
+        }
+    }
+}

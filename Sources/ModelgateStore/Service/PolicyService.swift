@@ -96,6 +96,9 @@ public final class PolicyService: Sendable {
         for section in config.ignoredSections {
             logger.info("config section not used by modelgate, ignored", metadata: ["section": "\(section)"])
         }
+        for warning in config.warnings {
+            logger.warning("config: \(warning)")
+        }
         return config
     }
 }

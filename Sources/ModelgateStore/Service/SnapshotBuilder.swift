@@ -71,10 +71,9 @@ final class SnapshotBuilder: Sendable {
             ])
         }
         state.reportedUnavailable = unavailable
-        var parts = config.parts.merging(storeParts)
-        // A stored credential that cannot be decrypted stays unavailable: falling back to a
-        // config credential of the same name would inject a secret nobody chose.
-        parts.credentials.removeAll { unavailable[$0.name] != nil }
+        // The database wins on the same name, also with a credential it cannot decrypt: that one
+        // stays unavailable rather than fall back to a config secret nobody chose for it.
+        let parts = config.parts.merging(storeParts)
         state.generation += 1
         holder.replace(with: PolicySnapshot(parts: parts, generation: state.generation, builtAt: Date()))
     }

@@ -25,6 +25,13 @@ struct KeyExtractorTests {
         #expect(key([("x-api-key", "sk-1")], query: "sk-2") == .ambiguous)
     }
 
+    @Test func envoyJoinedRepeatedHeadersAreStillTwoKeys() {
+        #expect(key([("x-api-key", "sk-1,sk-2")]) == .ambiguous)
+        #expect(key([("x-api-key", "sk-1, sk-1")]) == .key("sk-1"))
+        #expect(key([("authorization", "Bearer sk-1,Bearer sk-2")]) == .ambiguous)
+        #expect(key([("authorization", "AWS4-HMAC-SHA256 Credential=AKIA/x, SignedHeaders=host, Signature=abc"), ("x-api-key", "sk-1")]) == .key("sk-1"))
+    }
+
     @Test func nonBearerAuthorizationIsNotAKey() {
         #expect(key([("authorization", "AWS4-HMAC-SHA256 Credential=AKIA/x")]) == .missing)
         #expect(key([("authorization", "Basic dXNlcjpwYXNz"), ("x-api-key", "sk-1")]) == .key("sk-1"))

@@ -4,10 +4,11 @@ enum KeyStage {
     static func run(_ context: inout CheckContext) -> Decision? {
         let target = context.request.rawTarget
         var queryKey: String?
-        // Bytes, as CanonicalPath reads them: "?\u{301}" is one Character but still starts the query.
-        if let questionMark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
-            let afterMark = target.utf8[target.utf8.index(after: questionMark)...]
-            let rawQuery = Substring(afterMark.prefix { $0 != UInt8(ascii: "#") })
+        // Delimiters are found as bytes, the way CanonicalPath, proxies and upstreams find them
+        // (a Character search would also be far slower, and miss a `?` followed by a combining mark).
+        if let questionMark = target.utf8Offset(of: UInt8(ascii: "?")) {
+            let fragment = target.utf8Offset(of: UInt8(ascii: "#"), from: questionMark + 1) ?? target.utf8.count
+            let rawQuery = target[target.utf8Index(at: questionMark + 1)..<target.utf8Index(at: fragment)]
             switch QueryParameters.parse(rawQuery) {
             case .success(let query): queryKey = query["key"]
             case .failure(let problem):

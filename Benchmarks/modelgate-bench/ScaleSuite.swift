@@ -1,0 +1,101 @@
+import Foundation
+import ModelgateCore
+
+/// Decision latency and resident memory as the policy grows. Each size runs in a fresh child
+/// process (`modelgate-bench scale-worker`) so its RSS is its own.
+enum ScaleSuite {
+    static let fullSizes = [(10, 10), (10_000, 10), (100_000, 10), (10, 5_000), (100_000, 5_000)]
+    static let smokeSizes = [(10, 10), (1_000, 100)]
+
+    static func run(_ budget: Budget, smoke: Bool) throws -> Table {
+        var table = Table(
+            "Scale: decision latency and memory by policy size",
+            columns: ["keys", "groups", "snapshot build", "RSS idle", "RSS with snapshot", "peak RSS",
+                      "Bedrock path p50", "p99", "OpenAI 1 KB p50", "p99", "CPU share"])
+        for (keys, groups) in smoke ? smokeSizes : fullSizes {
+            let fields = try spawnWorker(keys: keys, groups: groups, smoke: smoke)
+            func value(_ name: String) throws -> Double {
+                guard let text = fields[name], let number = Double(text) else { throw BenchError("scale worker: no \(name)") }
+                return number
+            }
+            table.add([
+                String(keys), String(groups), Format.fixed(try value("build_ms"), digits: 0) + " ms",
+                Format.megabytes(kilobytes: Int(try value("rss_idle_kb"))),
+                Format.megabytes(kilobytes: Int(try value("rss_kb"))),
+                Format.megabytes(kilobytes: Int(try value("hwm_kb"))),
+                Format.micros(try value("path_p50")), Format.micros(try value("path_p99")),
+                Format.micros(try value("body_p50")), Format.micros(try value("body_p99")),
+                Format.percent(min(try value("path_cpu"), try value("body_cpu"))),
+            ])
+        }
+        table.notes = [
+            "RSS idle: the worker process before building the policy; RSS with snapshot: after building it, dropping the `PolicyParts` it came from and running the checks; peak RSS (VmHWM) includes the build, when parts and snapshot coexist.",
+            "Keys: half bound to a team, a third to a user, each with a 7-entry allowlist (groups, an access group, a glob). Filler groups spread over openai/bedrock/vertex_ai/azure. Checks rotate over up to 4,096 keys spread evenly over the whole key table.",
+        ]
+        return table
+    }
+
+    /// Runs in the child: builds the policy, measures, prints `key=value` pairs on one line.
+    static func worker(keys keyCount: Int, groups: Int, budget: Budget) throws {
+        let idle = MemoryStatus.read()
+        let clock = ContinuousClock()
+        let start = clock.now
+        // The parts go out of scope once the snapshot holds what it needs.
+        let snapshot = PolicySnapshot(parts: Fixtures.parts(keyCount: keyCount, groupCount: groups))
+        let buildNanos = nanos(clock.now - start)
+        let keys = Fixtures.sampleKeys(keyCount: keyCount, limit: 4_096)
+        let now = Date(timeIntervalSince1970: 1_780_000_000)
+        var line = "keys=\(keyCount) groups=\(groups) build_ms=\(Double(buildNanos) / 1e6)"
+        for (name, shape) in [("path", Fixtures.Shape.bedrockARN), ("body", .openAI1KB)] {
+            let requests = keys.map { Fixtures.request(shape, key: $0) }
+            guard DecisionEngine.decide(requests[0], in: snapshot, now: now).allow else {
+                throw BenchError("scale worker: \(shape.title) was denied")
+            }
+            let result = Measure.latency(budget) { index in
+                blackHole(DecisionEngine.decide(requests[index % requests.count], in: snapshot, now: now))
+            }
+            line += " \(name)_p50=\(result.p50) \(name)_p99=\(result.p99) \(name)_cpu=\(result.cpuShare)"
+        }
+        let after = MemoryStatus.read()
+        line += " rss_idle_kb=\(idle.rssKB) rss_kb=\(after.rssKB) hwm_kb=\(after.peakKB)"
+        withExtendedLifetime(snapshot) { print(line) }
+    }
+
+    private static func spawnWorker(keys: Int, groups: Int, smoke: Bool) throws -> [String: String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = ["scale-worker", "--keys", String(keys), "--groups", String(groups)] + (smoke ? ["--smoke"] : [])
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw BenchError("scale worker (\(keys) keys, \(groups) groups) exited with \(process.terminationStatus)")
+        }
+        var fields: [String: String] = [:]
+        for pair in String(decoding: data, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
+        }
+        return fields
+    }
+}
+
+/// This process's resident set, from /proc/self/status.
+struct MemoryStatus {
+    var rssKB = 0
+    var peakKB = 0
+
+    static func read() -> MemoryStatus {
+        var status = MemoryStatus()
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return status }
+        for line in text.split(separator: "\n") {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard fields.count >= 2, let value = Int(fields[1]) else { continue }
+            if fields[0] == "VmRSS:" { status.rssKB = value }
+            if fields[0] == "VmHWM:" { status.peakKB = value }
+        }
+        return status
+    }
+}
