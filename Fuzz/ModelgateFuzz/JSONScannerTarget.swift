@@ -7,7 +7,9 @@ import ModelgateCore
 /// truncated body never names other models); the scanner and Foundation's `JSONSerialization`
 /// agree on accept/reject and on `model`, `session.model` and the fallbacks whenever
 /// JSONSerialization can judge, except for the scanner's documented, fail-closed strictness
-/// (repeated model-naming keys, nesting deeper than 512, wrong types for model-naming fields).
+/// (repeated model-naming keys, nesting deeper than 512, wrong types for model-naming fields)
+/// and Foundation's own leniency and limits (trailing commas, numbers beyond Double's range, a
+/// raw U+FEFF dropped from the start of strings).
 enum JSONScannerTarget {
     static let target = FuzzTarget(name: "json", prepare: {}, run: run)
 
@@ -46,9 +48,34 @@ enum JSONScannerTarget {
         // only and rejects a BOM. Those inputs are out of the comparison.
         if input.starts(with: [0xEF, 0xBB, 0xBF]) || input.starts(with: [0xFE, 0xFF]) || input.starts(with: [0xFF, 0xFE]) { return }
         if input.prefix(4).contains(0) { return }
-        let object = try? JSONSerialization.jsonObject(with: Data(input))
+        // Foundation drops one raw U+FEFF at the start of every string (`"\u{FEFF}session"` reads
+        // as "session"); Python keeps it. Compare the input without those instead.
+        let bom: [UInt8] = [0x22, 0xEF, 0xBB, 0xBF]
+        if input.firstRange(of: bom) != nil {
+            var cleaned = input
+            while let range = cleaned.firstRange(of: bom) { cleaned.removeSubrange((range.lowerBound + 1)..<range.upperBound) }
+            compareWithFoundation(cleaned, facts: try? JSONBodyScanner.scan(cleaned), problem: Self.problem(cleaned))
+            return
+        }
+        let object: Any?
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(input))
+        } catch {
+            // Foundation cannot hold numbers beyond Double's range (`1e999`); they are valid JSON
+            // and Python reads them as inf. Not a disagreement about structure.
+            if "\(error)".contains("is not representable") { return }
+            object = nil
+        }
         guard let facts else {
             guard object is [String: Any] else { return }
+            // Foundation accepts a trailing comma (`{"a":1,}`, `[1,]`); RFC 8259 and Python do not.
+            // Compare again without them, so another disagreement in the same input still shows.
+            let stripped = withoutTrailingCommas(input)
+            if stripped != input {
+                if let again = try? JSONBodyScanner.scan(stripped) { prefixes(of: stripped, read: again) }
+                compareWithFoundation(stripped, facts: try? JSONBodyScanner.scan(stripped), problem: Self.problem(stripped))
+                return
+            }
             let message = problem?.message ?? ""
             Invariant.check(
                 documentedStrictness.contains { message.contains($0) },
@@ -70,6 +97,36 @@ enum JSONScannerTarget {
         let expected = foundationFallbacks(document).map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
         let scanned = facts.fallbacks.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
         Invariant.check(scanned == expected, "fallbacks differ: \(facts.fallbacks) vs Foundation's", input: input)
+    }
+
+    static func problem(_ input: [UInt8]) -> BodyProblem? {
+        do throws(BodyProblem) { _ = try JSONBodyScanner.scan(input); return nil } catch { return error }
+    }
+
+    /// `input` without commas that only whitespace separates from a closing `}` or `]`
+    /// (outside strings).
+    static func withoutTrailingCommas(_ input: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var inString = false, escaped = false
+        var index = 0
+        while index < input.count {
+            let byte = input[index]
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == UInt8(ascii: ",") {
+                var next = index + 1
+                while next < input.count, [0x20, 0x09, 0x0A, 0x0D].contains(input[next]) { next += 1 }
+                if next < input.count, input[next] == UInt8(ascii: "}") || input[next] == UInt8(ascii: "]") {
+                    index += 1
+                    continue
+                }
+            }
+            out.append(byte)
+            index += 1
+        }
+        return out
     }
 
     /// The names in the three fallback lists, read from Foundation's object graph the way the

@@ -48,7 +48,7 @@ enum MultipartTarget {
 enum StarletteReading {
     static func modelField(body: [UInt8], boundary: String) -> String? {
         let delimiter = Array("\r\n--\(boundary)".utf8)
-        var data = [0x0D, 0x0A] + body
+        let data = [0x0D, 0x0A] + body
         guard let first = find(delimiter, in: data, from: 0) else { return nil }
         var position = first + delimiter.count
         var model: String?
@@ -69,7 +69,7 @@ enum StarletteReading {
                     disposition = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingCharacters(" \t")
                 }
             }
-            guard let disposition, let name = parseOptions(disposition)["name"] else { return nil }
+            guard let disposition, let name = parseOptions(disposition)?["name"] else { return nil }
             if name == "model" {
                 guard let value = String(validating: data[(headersEnd + 4)..<contentEnd], as: UTF8.self) else { return nil }
                 model = value
@@ -81,9 +81,10 @@ enum StarletteReading {
     /// python-multipart `parse_options_header`: `;`-separated parameters, quotes respected,
     /// whitespace around `=` dropped, keys lower-cased, `key*` parameters ignored, quoted values
     /// unescaped; a later parameter replaces an earlier one.
-    static func parseOptions(_ value: String) -> [String: String] {
+    static func parseOptions(_ value: String) -> [String: String]? {
+        guard let segments = parseParam(value) else { return nil }
         var options: [String: String] = [:]
-        for segment in parseParam(value).dropFirst() {
+        for segment in segments.dropFirst() {
             let (key, _, rawValue) = partition(segment, at: "=")
             if key.contains("*") { continue }
             var val = rawValue
@@ -95,43 +96,52 @@ enum StarletteReading {
         return options
     }
 
-    /// python's `email.message._parseparam` as vendored by python-multipart.
-    static func parseParam(_ text: String) -> [String] {
+    /// python-multipart's `_parseparam` (vendored from `email.message`), ported with Python's
+    /// `str.find`/`str.count` index rules (negative indices count from the end). nil when its
+    /// loop would not end (python-multipart would hang, never answer).
+    static func parseParam(_ text: String) -> [String]? {
         let s = Array((";" + text).unicodeScalars)
-        var list: [String] = []
-        var start = 0
-        func find(_ c: Unicode.Scalar, from: Int, to: Int? = nil) -> Int {
-            var i = from
-            while i < (to ?? s.count) { if s[i] == c { return i }; i += 1 }
+        let n = s.count
+        func clamp(_ i: Int) -> Int { i < 0 ? max(0, i + n) : min(i, n) }
+        func find(_ c: Unicode.Scalar, _ from: Int, _ to: Int? = nil) -> Int {
+            var i = clamp(from)
+            let end = clamp(to ?? n)
+            while i < end { if s[i] == c { return i }; i += 1 }
             return -1
         }
         func count(_ needle: [Unicode.Scalar], _ from: Int, _ to: Int) -> Int {
-            guard from < to else { return 0 }
-            var n = 0, i = from
-            while i + needle.count <= to {
-                if Array(s[i..<(i + needle.count)]) == needle { n += 1; i += needle.count } else { i += 1 }
+            var i = clamp(from), found = 0
+            let end = clamp(to)
+            while i + needle.count <= end {
+                if Array(s[i..<(i + needle.count)]) == needle { found += 1; i += needle.count } else { i += 1 }
             }
-            return n
+            return found
         }
-        while start < s.count, s[start] == ";" {
+        func slice(_ from: Int, _ to: Int) -> String {
+            let a = clamp(from), b = clamp(to)
+            return a < b ? String(String.UnicodeScalarView(s[a..<b])) : ""
+        }
+        var list: [String] = []
+        var start = 0
+        var steps = 0
+        while find(";", start) == start {
             start += 1
-            var end = find(";", from: start)
+            var end = find(";", start)
             var ind = start, diff = 0
             while end > 0 {
+                steps += 1
+                if steps > 100_000 { return nil }
                 diff += count(["\""], ind, end) - count(["\\", "\""], ind, end)
                 if diff % 2 == 0 { break }
-                (end, ind) = (ind, find(";", from: end + 1))
-                // python: `end, ind = ind, s.find(";", end + 1)` evaluates the right side first.
+                (end, ind) = (ind, find(";", end + 1))
             }
-            if end < 0 { end = s.count }
-            let equals = find("=", from: start, to: end)
+            if end < 0 { end = n }
+            let equals = find("=", start, end)
             var field: String
             if equals == -1 {
-                field = String(String.UnicodeScalarView(s[start..<end]))
+                field = slice(start, end)
             } else {
-                let key = String(String.UnicodeScalarView(s[start..<equals])).trimmingTrailing(" \t").lowercased()
-                let val = String(String.UnicodeScalarView(s[(equals + 1)..<end])).trimmingLeading(" \t")
-                field = key + "=" + val
+                field = slice(start, equals).trimmingTrailing(" \t").lowercased() + "=" + slice(equals + 1, end).trimmingLeading(" \t")
             }
             list.append(field.trimmingCharacters(" \t"))
             start = end

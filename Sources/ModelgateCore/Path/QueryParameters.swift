@@ -23,7 +23,7 @@ public struct QueryParameters: Sendable, Equatable {
             let piece = Substring(pieceBytes)
             let equals = piece.utf8.firstIndex(of: UInt8(ascii: "="))
             let rawName = equals.map { piece[..<$0] } ?? piece
-            let rawValue = equals.map { piece[piece.index(after: $0)...] } ?? ""
+            let rawValue = equals.map { piece[piece.utf8.index(after: $0)...] } ?? ""
             guard let nameBytes = PercentDecoding.decode(rawName.utf8, plusIsSpace: true),
                   let valueBytes = PercentDecoding.decode(rawValue.utf8, plusIsSpace: true)
             else { return .failure(.badPercentEncoding) }
