@@ -51,7 +51,9 @@ public final class HTTPFront: Service, Sendable {
             serverChannel = try await ServerBootstrap(group: shared.configuration.eventLoopGroup)
                 .serverChannelOption(.backlog, value: 512)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                // `.socketOption(.tcp_nodelay)` would set option 1 at SOL_SOCKET: SO_DEBUG, which needs
+                // CAP_NET_ADMIN (a non-root service closed every connection) and left Nagle on.
+                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.maxMessagesPerRead, value: 16)
                 .childChannelInitializer { channel in

@@ -264,8 +264,13 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func answerReadiness(context: ChannelHandlerContext) {
         if shared.policy.isReady {
+            // Checks are answered from the snapshot whatever the database does, so the service
+            // stays ready; a database fault (admin writes failing) is reported, not hidden.
+            let database = shared.policy.operations.databaseHealth.fault.map {
+                #""database":"unavailable","database_error":\#(ErrorDocument.quoted($0.message)),"database_unavailable_since":\#(Int($0.since.timeIntervalSince1970))"#
+            } ?? #""database":"ok""#
             respond(context: context, status: .ok,
-                    json: #"{"status":"ready","generation":\#(shared.holder.snapshot.generation)}"#)
+                    json: #"{"status":"ready","generation":\#(shared.holder.snapshot.generation),\#(database)}"#)
         } else {
             respond(context: context, status: .serviceUnavailable, json: #"{"status":"not_ready"}"#)
         }

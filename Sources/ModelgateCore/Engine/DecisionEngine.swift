@@ -7,6 +7,14 @@ import struct Foundation.Date
 public enum DecisionEngine {
     /// Decides `request` against `snapshot` as of `now` (key expiry). Pure: same inputs, same answer.
     public static func decide(_ request: CheckRequest, in snapshot: PolicySnapshot, now: Date) -> Decision {
+        var decision = pipeline(request, in: snapshot, now: now)
+        // Messages quote the path and model names; a client that put its key there would see it
+        // logged. No message holds a credential value the request presented.
+        decision.message = PresentedCredentials(request).redacting(decision.message)
+        return decision
+    }
+
+    private static func pipeline(_ request: CheckRequest, in snapshot: PolicySnapshot, now: Date) -> Decision {
         var context = CheckContext(request: request, snapshot: snapshot, now: now)
         if let denial = KeyStage.run(&context) { return denial }
         if case .decided(let decision) = RouteStage.run(&context) { return decision }

@@ -28,9 +28,10 @@ public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         AdminError(status: 401, message: message)
     }
 
-    /// A storage fault: the caller did nothing wrong, so the message says what failed, not why.
+    /// A storage fault (locked, unreadable, full): the caller did nothing wrong and may retry, so
+    /// 503, and the message says what failed, not why (the cause is in the service log).
     static func storage(_ action: String) -> AdminError {
-        AdminError(status: 500, message: "the database could not \(action); see the service log")
+        AdminError(status: 503, message: "the database is unavailable and could not \(action); checks go on with the policy in force; see the service log")
     }
 
     /// The OpenAI-style error type LiteLLM uses for this status.
@@ -40,6 +41,7 @@ public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         case 404: "not_found_error"
         case 405: "method_not_allowed"
         case 400..<500: "bad_request_error"
+        case 503: "service_unavailable"
         default: "internal_server_error"
         }
     }

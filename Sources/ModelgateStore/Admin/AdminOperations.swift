@@ -17,6 +17,9 @@ public final class AdminOperations: Sendable {
     let staticTeamIDs: @Sendable () -> Set<String>
     let didChange: @Sendable () throws -> Void
     let now: @Sendable () -> Date
+    /// The last database fault seen by an admin read or write, cleared by the next success;
+    /// readiness reports it.
+    public let databaseHealth = DatabaseHealth()
 
     /// - Parameters:
     ///   - cipher: from `MODELGATE_SECRET_KEY`; without it credentials cannot be written.
@@ -42,10 +45,12 @@ public final class AdminOperations: Sendable {
         let result: T
         do {
             result = try store.write(body)
+            databaseHealth.recordSuccess()
         } catch let error as AdminError {
             throw error
         } catch {
             logger.error("admin write failed", metadata: ["action": "\(action)", "error": "\(PolicyStore.describe(error))"])
+            databaseHealth.recordFault(PolicyStore.describe(error), at: now())
             throw .storage(action)
         }
         do {
@@ -61,11 +66,14 @@ public final class AdminOperations: Sendable {
 
     func read<T>(_ action: String, _ body: (Database) throws -> T) throws(AdminError) -> T {
         do {
-            return try store.read(body)
+            let result = try store.read(body)
+            databaseHealth.recordSuccess()
+            return result
         } catch let error as AdminError {
             throw error
         } catch {
             logger.error("admin read failed", metadata: ["action": "\(action)", "error": "\(PolicyStore.describe(error))"])
+            databaseHealth.recordFault(PolicyStore.describe(error), at: now())
             throw .storage(action)
         }
     }
