@@ -65,13 +65,13 @@ struct PresentedCredentials {
 
     /// Whether `text` holds U+212A (E2 84 AA), U+037E (CD BE) or U+1FEF (E1 BF AF).
     private static func holdsASCIIEquivalent(_ text: UnsafeRawBufferPointer) -> Bool {
-        var i = 0
-        while i + 1 < text.count {
+        // Their lead bytes are 0xCD and up: one comparison per byte for the rest.
+        for i in 0..<max(0, text.count - 1) where text[i] >= 0xCD {
             switch text[i] {
             case 0xCD where text[i + 1] == 0xBE: return true
             case 0xE1 where i + 2 < text.count && text[i + 1] == 0xBF && text[i + 2] == 0xAF: return true
             case 0xE2 where i + 2 < text.count && text[i + 1] == 0x84 && text[i + 2] == 0xAA: return true
-            default: i += 1
+            default: continue
             }
         }
         return false

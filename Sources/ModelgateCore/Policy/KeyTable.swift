@@ -5,8 +5,9 @@
 /// open-addressing table of 4-byte positions finds them. A `KeyHash` is SHA-256 output, so its
 /// first word is already uniformly spread and serves as the table index without rehashing;
 /// lookups of client-chosen keys cannot lengthen a probe beyond the clusters the stored keys
-/// form (the table is at most half full). Keys with equal allowlists share one array (the
-/// keys of a team usually list the same models), so each repeated allowlist costs nothing.
+/// form (the table is at most half full). Keys with equal allowlists (or tag lists) share one
+/// array (the keys of a team usually list the same models), so each repeated list costs
+/// nothing, and the arrays the keys were built from can all be freed.
 public struct KeyTable: Sendable {
     private var keys: [VirtualKey] = []
     /// Position in `keys` plus one; 0 marks an empty slot. Length a power of two.
@@ -18,13 +19,16 @@ public struct KeyTable: Sendable {
         while size < keys.count * 2 { size <<= 1 }
         slots = [Int32](repeating: 0, count: size)
         self.keys.reserveCapacity(keys.count)
-        var allowlists: [[String]: [String]] = [:]
+        var lists: [[String]: [String]] = [:]
+        func shared(_ list: [String]) -> [String] {
+            if list.isEmpty { return [] }
+            if let existing = lists[list] { return existing }
+            lists[list] = list
+            return list
+        }
         for var key in keys {
-            if let shared = allowlists[key.models] {
-                key.models = shared
-            } else {
-                allowlists[key.models] = key.models
-            }
+            key.models = shared(key.models)
+            key.tags = shared(key.tags)
             let (slot, position) = find(key.hash)
             if let position {
                 self.keys[position] = key
