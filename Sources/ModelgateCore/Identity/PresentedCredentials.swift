@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Every credential value a request presents (key headers, the token of any `Authorization`
 /// scheme, `?key=`), valid or not, so that no decision message quotes one back into a log.
 ///
@@ -65,13 +71,18 @@ struct PresentedCredentials {
 
     /// Whether `text` holds U+212A (E2 84 AA), U+037E (CD BE) or U+1FEF (E1 BF AF).
     private static func holdsASCIIEquivalent(_ text: UnsafeRawBufferPointer) -> Bool {
-        // Their lead bytes are 0xCD and up: one comparison per byte for the rest.
-        for i in 0..<max(0, text.count - 1) where text[i] >= 0xCD {
+        var i = 0
+        while i < text.count {
+            // Eight ASCII bytes at a time: none of them can start one of these.
+            if i + 8 <= text.count, text.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+                continue
+            }
             switch text[i] {
-            case 0xCD where text[i + 1] == 0xBE: return true
+            case 0xCD where i + 1 < text.count && text[i + 1] == 0xBE: return true
             case 0xE1 where i + 2 < text.count && text[i + 1] == 0xBF && text[i + 2] == 0xAF: return true
             case 0xE2 where i + 2 < text.count && text[i + 1] == 0x84 && text[i + 2] == 0xAA: return true
-            default: continue
+            default: i += 1
             }
         }
         return false
@@ -90,9 +101,8 @@ struct PresentedCredentials {
                 guard offer(value[value.utf8.index(after: space)...].trimmingSpaces) else { return }
             }
         }
-        var target = request.rawTarget
-        let mark = target.withUTF8 { $0.firstIndex(of: UInt8(ascii: "?")) }
-        guard let mark else { return }
+        let target = request.rawTarget
+        guard let mark = target.utf8Offset(of: UInt8(ascii: "?")) else { return }
         let query = target[target.utf8.index(target.utf8.startIndex, offsetBy: mark + 1)...]
         for piece in query.split(separator: "&") where piece.hasPrefix("key=") {
             let raw = piece.dropFirst(4)
@@ -116,16 +126,15 @@ struct PresentedCredentials {
 
     /// Whether `needle` occurs in `haystack`, byte for byte.
     private static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: UnsafeRawBufferPointer) -> Bool {
-        guard let first = needle.first else { return true }
-        guard needle.count <= haystack.count else { return false }
+        guard let pin = needle.baseAddress, let first = needle.first else { return true }
+        guard needle.count <= haystack.count, let base = haystack.baseAddress else { return false }
+        let last = haystack.count - needle.count
         var start = 0
-        while start <= haystack.count - needle.count {
-            if haystack[start] == first {
-                var i = 1
-                while i < needle.count, haystack[start + i] == needle[i] { i += 1 }
-                if i == needle.count { return true }
-            }
-            start += 1
+        while start <= last {
+            guard let hit = memchr(base + start, Int32(first), last - start + 1) else { return false }
+            let index = base.distance(to: UnsafeRawPointer(hit))
+            if memcmp(base + index, pin, needle.count) == 0 { return true }
+            start = index + 1
         }
         return false
     }

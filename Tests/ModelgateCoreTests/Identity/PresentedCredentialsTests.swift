@@ -53,4 +53,17 @@ struct PresentedCredentialsTests {
         #expect(presented.redacting("model 'sk-cafe\u{301}-424242' is unknown") == "model '***' is unknown")
         #expect(presented.redacting("nothing here → ok") == "nothing here → ok")
     }
+
+    @Test func keyHeaderLengthsMatchTheHeaderList() {
+        #expect(Set(KeyExtractor.credentialHeaders.map(\.utf8.count)) == Set((0...64).filter(KeyExtractor.isKeyHeaderLength)))
+    }
+
+    @Test func percentDecodingRejectsCutEscapes() {
+        #expect(PercentDecoding.decode(Array("a%3Ab+c".utf8), plusIsSpace: true) == Array("a:b c".utf8))
+        #expect(PercentDecoding.decode(Array("a%3Ab+c".utf8)) == Array("a:b+c".utf8))
+        for bad in ["%", "%3", "a%", "a%G1", "%3g", "ab%2"] {
+            #expect(PercentDecoding.decode(Array(bad.utf8)) == nil, "\(bad)")
+        }
+        #expect(PercentDecoding.decode([UInt8]()) == [])
+    }
 }
