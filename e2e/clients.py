@@ -171,11 +171,19 @@ def bedrock_client(proxy, key, *, auth: str, prefix: str = ""):
         if auth == "sigv4":
             request.headers["x-api-key"] = key
 
+    def check_signed(request, **_):
+        # Guard the premise of the test: the client really used the auth mode it is named for.
+        authorization = request.headers["Authorization"]
+        authorization = authorization.decode() if isinstance(authorization, bytes) else authorization
+        expected = f"Bearer {key}" if auth == "bearer" else "AWS4-HMAC-SHA256 Credential=AKIDE2EEXAMPLE/"
+        assert authorization.startswith(expected), f"botocore did not sign with {auth}: {authorization[:30]}"
+
     def keep_error_body(response_dict, **_):
         if response_dict["status_code"] >= 300:
             client._e2e_error_body = response_dict["body"]
 
     client.meta.events.register("before-sign.bedrock-runtime.*", add_headers)
+    client.meta.events.register("before-send.bedrock-runtime.*", check_signed)
     client.meta.events.register("before-parse.bedrock-runtime.*", keep_error_body)
     return client
 
@@ -256,12 +264,18 @@ ANTHROPIC_BEDROCK_MODEL = "anthropic.claude-3-5-sonnet-20241022-v2:0"
 
 
 def _anthropic_bedrock(proxy, key, auth):
+    def check_signed(request):
+        # Guard the premise of the test: the client really used the auth mode it is named for.
+        authorization = request.headers.get("authorization", "")
+        expected = f"Bearer {key}" if auth == "bearer" else "AWS4-HMAC-SHA256 Credential=AKIDE2EEXAMPLE/"
+        assert authorization.startswith(expected), f"AnthropicBedrock did not sign with {auth}: {authorization[:30]}"
+
+    common = dict(aws_region="us-east-1", base_url=proxy.url, max_retries=0, timeout=TIMEOUT,
+                  http_client=anthropic.DefaultHttpxClient(event_hooks={"request": [check_signed]}))
     if auth == "bearer":
-        return anthropic.AnthropicBedrock(api_key=key, aws_region="us-east-1", base_url=proxy.url, max_retries=0,
-                                          timeout=TIMEOUT, default_headers=SPOOF_HEADERS)
+        return anthropic.AnthropicBedrock(api_key=key, default_headers=SPOOF_HEADERS, **common)
     return anthropic.AnthropicBedrock(aws_access_key="AKIDE2EEXAMPLE", aws_secret_key="e2e-not-a-secret",
-                                      aws_region="us-east-1", base_url=proxy.url, max_retries=0, timeout=TIMEOUT,
-                                      default_headers={**SPOOF_HEADERS, "x-api-key": key})
+                                      default_headers={**SPOOF_HEADERS, "x-api-key": key}, **common)
 
 
 def anthropic_bedrock(auth: str, stream: bool):

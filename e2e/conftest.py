@@ -9,6 +9,7 @@ Logs and rendered configs stay in e2e/.work/ after the run.
 import os
 import secrets as random_secrets
 import shutil
+import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,16 @@ from e2e import harness  # noqa: E402
 from e2e.fake_upstream import FakeUpstream  # noqa: E402
 
 MODES = ["nginx-path", "nginx-body", "envoy-http", "envoy-grpc"]
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def pytest_configure(config):
+    # A SIGTERM (CI timeout, `timeout`) unwinds like Ctrl-C, so the session fixtures still stop
+    # modelgate, nginx and Envoy by PID instead of leaving them running.
+    signal.signal(signal.SIGTERM, _interrupt)
 WORK = harness.ROOT / "e2e" / ".work"
 
 

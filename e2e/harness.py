@@ -92,7 +92,17 @@ class Managed:
             return ""
 
 
-def _spawn(name: str, argv: list[str], log: Path, env: dict | None = None) -> subprocess.Popen:
+def _ready(m: Managed, wait) -> Managed:
+    """Runs the readiness wait; a process that does not get ready is stopped, not left behind."""
+    try:
+        wait()
+    except BaseException:
+        m.stop()
+        raise
+    return m
+
+
+def _spawn(argv: list[str], log: Path, env: dict | None = None) -> subprocess.Popen:
     out = open(log, "ab")
     return subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             env=env, start_new_session=True)
@@ -105,20 +115,23 @@ def start_modelgate(binary: Path, workdir: Path, config: Path, env: dict[str, st
     log = workdir / "modelgate.log"
     argv = [str(binary), "serve", "--config", str(config), "--database", str(workdir / "modelgate.sqlite"),
             "--http", f"127.0.0.1:{http_port}", "--grpc", f"127.0.0.1:{grpc_port}"]
-    proc = _spawn("modelgate", argv, log, env={**os.environ, **env})
+    proc = _spawn(argv, log, env={**os.environ, **env})
     m = Managed("modelgate", proc, log, {"http": http_port, "grpc": grpc_port})
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"modelgate exited with {proc.returncode}:\n{m.log_tail()}")
-        try:
-            if requests.get(f"http://127.0.0.1:{http_port}/health/readiness", timeout=1).status_code == 200:
-                return m
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    m.stop()
-    raise TimeoutError(f"modelgate not ready:\n{m.log_tail()}")
+
+    def ready():
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"modelgate exited with {proc.returncode}:\n{m.log_tail()}")
+            try:
+                if requests.get(f"http://127.0.0.1:{http_port}/health/readiness", timeout=1).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"modelgate not ready:\n{m.log_tail()}")
+
+    return _ready(m, ready)
 
 
 # --- nginx ---------------------------------------------------------------------------------------
@@ -168,11 +181,9 @@ def start_nginx(mode: str, workdir: Path, modelgate_http: int, upstream_port: in
     test = nginx_test(main)
     if test.returncode != 0:
         raise RuntimeError(f"nginx -t failed for {mode}:\n{test.stderr}")
-    proc = _spawn(mode, ["nginx", "-p", str(d), "-c", str(main), "-e", str(d / "error.log")], d / "stderr.log")
+    proc = _spawn(["nginx", "-p", str(d), "-c", str(main), "-e", str(d / "error.log")], d / "stderr.log")
     m = Managed(mode, proc, d / "error.log", {"http": listen, "https": tls_listen})
-    wait_for_port(listen, proc, what=mode)
-    wait_for_port(tls_listen, proc, what=mode)
-    return m
+    return _ready(m, lambda: [wait_for_port(p, proc, what=mode) for p in (listen, tls_listen)])
 
 
 # --- Envoy ---------------------------------------------------------------------------------------
@@ -215,9 +226,7 @@ def start_envoy(mode: str, workdir: Path, modelgate_http: int, modelgate_grpc: i
     config.write_text(render((ENVOY_EXAMPLES / ENVOY_MODES[mode]).read_text(), values))
     _base_id += 1
     log = d / "envoy.log"
-    proc = _spawn(mode, [envoy_binary(), "-c", str(config), "--base-id", str(_base_id), "--concurrency", "1",
+    proc = _spawn([envoy_binary(), "-c", str(config), "--base-id", str(_base_id), "--concurrency", "1",
                          "--log-level", "warn", "--log-path", str(log)], d / "stderr.log")
     m = Managed(mode, proc, log, {"http": listen, "https": tls_listen})
-    wait_for_port(listen, proc, what=mode, timeout=30)
-    wait_for_port(tls_listen, proc, what=mode, timeout=30)
-    return m
+    return _ready(m, lambda: [wait_for_port(p, proc, what=mode, timeout=30) for p in (listen, tls_listen)])

@@ -43,6 +43,19 @@ enum Bodies {
         return Array((head + messages + tail + end).utf8)
     }
 
+    /// A chat request of plain English prose: ASCII, with a `\n\n` between paragraphs of ~300
+    /// bytes and no other escapes; `model` last.
+    static func prose(size: Int, model: String) -> [UInt8] {
+        let paragraph = "Our customers keep asking how the new pricing affects existing contracts. The short answer is that nothing changes until renewal, when the standard tier moves to the usage-based plan described in the appendix and discounts carry over for one more year.\\n\\n"
+        let head = #"{"messages":[{"role":"user","content":""#
+        let tail = #""}],"max_tokens":1024,"model":"\#(model)"}"#
+        var content = ""
+        while content.utf8.count + paragraph.utf8.count < size - head.utf8.count - tail.utf8.count {
+            content += paragraph
+        }
+        return Array((head + content + tail).utf8)
+    }
+
     /// An embeddings request whose `input` is token ids (`[[9906, 1917, …]]`): numbers
     /// everywhere, the scanner's slowest kind of content.
     static func tokenIDs(size: Int, model: String) -> [UInt8] {

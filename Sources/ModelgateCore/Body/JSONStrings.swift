@@ -56,16 +56,53 @@ extension JSONBodyScanner {
         position += 1
         var hadEscape = false
         let count = bytes.count
-        let base = bytes.baseAddress!
+        let base = UnsafeRawPointer(bytes.baseAddress!)
         while true {
-            // Eight bytes at a time while none is '"', '\', a control byte or non-ASCII.
-            while position + 8 <= count {
-                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-                if Self.needsAttention(word) { break }
-                position += 8
+            // Sixteen, then eight bytes at a time while none is '"', '\\', a control byte or
+            // non-ASCII; on one, jump straight to it (the lowest flagged byte is exact).
+            var found = false
+            while position + 16 <= count {
+                let low = Self.attention(base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                let high = Self.attention(base.loadUnaligned(fromByteOffset: position + 8, as: UInt64.self))
+                if low | high != 0 {
+                    position += low != 0 ? low.trailingZeroBitCount >> 3 : 8 + high.trailingZeroBitCount >> 3
+                    found = true
+                    break
+                }
+                position += 16
+            }
+            if !found, position + 8 <= count {
+                let mask = Self.attention(base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                position += mask != 0 ? mask.trailingZeroBitCount >> 3 : 8
             }
             guard position < count else { throw BodyProblem("a string is not terminated", at: position) }
             let byte = bytes[position]
+            // The usual stops in text are handled here, without a call: a one-character escape
+            // (`\\n`, `\\"`) and a valid two- or three-byte UTF-8 character. The switch below
+            // takes everything else (and these too when they run into the end of the body).
+            if position + 2 < count {
+                let next = bytes[position + 1]
+                if byte == UInt8(ascii: "\\") {
+                    if Self.isShortEscape(next) {
+                        hadEscape = true
+                        position += 2
+                        continue
+                    }
+                } else if byte >= 0xC2, byte <= 0xDF {
+                    if next & 0xC0 == 0x80 {
+                        position += 2
+                        continue
+                    }
+                } else if byte >= 0xE0, byte <= 0xEF {
+                    // As skipUTF8Sequence: no overlong (E0 A0..), no surrogate (ED ..9F).
+                    let lower: UInt8 = byte == 0xE0 ? 0xA0 : 0x80
+                    let upper: UInt8 = byte == 0xED ? 0x9F : 0xBF
+                    if next >= lower, next <= upper, bytes[position + 2] & 0xC0 == 0x80 {
+                        position += 3
+                        continue
+                    }
+                }
+            }
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
@@ -83,18 +120,30 @@ extension JSONBodyScanner {
         }
     }
 
+    /// Whether `\\` + `byte` is a whole escape: `"`, `\\`, `/`, `b`, `f`, `n`, `r`, `t` (a
+    /// 128-bit set held in two words; `u` needs its four digits and goes the long way).
+    @inline(__always)
+    static func isShortEscape(_ byte: UInt8) -> Bool {
+        let low: UInt64 = 1 << 0x22 | 1 << 0x2F  // '"' '/'
+        let high: UInt64 = 1 << (0x5C - 64) | 1 << (0x62 - 64) | 1 << (0x66 - 64) | 1 << (0x6E - 64)
+            | 1 << (0x72 - 64) | 1 << (0x74 - 64)  // '\\' 'b' 'f' 'n' 'r' 't'
+        return byte < 128 && ((byte < 64 ? low : high) >> UInt64(byte & 63)) & 1 != 0
+    }
+
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highs: UInt64 = 0x8080_8080_8080_8080
 
-    /// True when a byte of `word` is '"', '\\', below 0x20 or at least 0x80 (SWAR).
+    /// 0x80 in the bytes of `word` (little-endian) that are '"', '\\', below 0x20 or at least
+    /// 0x80 (SWAR). Bytes above a flagged one may be flagged falsely (borrows), never the lowest:
+    /// its trailing zero count locates the first byte needing attention exactly.
     @inline(__always)
-    static func needsAttention(_ word: UInt64) -> Bool {
+    static func attention(_ word: UInt64) -> UInt64 {
         let quote = word ^ (ones &* 0x22)
         let backslash = word ^ (ones &* 0x5C)
         let zeroInQuote = (quote &- ones) & ~quote
         let zeroInBackslash = (backslash &- ones) & ~backslash
         let control = (word &- (ones &* 0x20)) & ~word
-        return (zeroInQuote | zeroInBackslash | control | word) & highs != 0
+        return (zeroInQuote | zeroInBackslash | control | word) & highs
     }
 
     private mutating func skipEscape() throws(BodyProblem) {

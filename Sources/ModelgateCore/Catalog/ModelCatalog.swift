@@ -25,6 +25,8 @@ public struct ModelCatalog: Sendable {
     private let wildcardPatterns: [(group: WildcardPattern, modelID: WildcardPattern, qualified: WildcardPattern)]
     /// Access group → member groups.
     private let accessGroupMembers: [String: Set<String>]
+    /// Group → the access groups it is in (the same relation, read the other way).
+    private let accessGroupsByGroup: [String: [String]]
 
     private struct ProviderModelKey: Hashable {
         var provider: Provider
@@ -64,6 +66,11 @@ public struct ModelCatalog: Sendable {
         byAnyName = byName
         wildcardDeployments = wildcards
         accessGroupMembers = access
+        var byMember: [String: [String]] = [:]
+        for (accessGroup, members) in access {
+            for member in members { byMember[member, default: []].append(accessGroup) }
+        }
+        accessGroupsByGroup = byMember
     }
 
     public func deployments(inGroup group: String) -> [Int] {
@@ -71,6 +78,11 @@ public struct ModelCatalog: Sendable {
     }
 
     public func isGroup(_ name: String) -> Bool { deploymentsByGroup[name] != nil }
+
+    /// The access groups `group` belongs to (usually none or one).
+    public func accessGroups(of group: String) -> [String] {
+        accessGroupsByGroup[group] ?? []
+    }
 
     /// Whether `group` belongs to the access group `accessGroup`.
     public func group(_ group: String, isIn accessGroup: String) -> Bool {

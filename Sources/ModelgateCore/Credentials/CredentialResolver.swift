@@ -14,11 +14,12 @@ public enum CredentialResolver {
         group: String, deployment: Deployment, key: VirtualKey?, team: Team?, credentials: [String: Credential]
     ) -> Result<InjectedCredential?, Unavailable> {
         let provider = deployment.provider
-        let configs = [key?.modelConfig, team?.modelConfig].compactMap { $0 }
-        for config in configs {
-            if let name = config.perGroup[group]?[provider.rawValue] ?? config.defaultConfig[provider.rawValue] {
-                return named(name, for: provider, credentials: credentials)
-            }
+        func configured(_ config: ModelConfig?) -> String? {
+            guard let config, !config.isEmpty else { return nil }
+            return config.perGroup[group]?[provider.rawValue] ?? config.defaultConfig[provider.rawValue]
+        }
+        if let name = configured(key?.modelConfig) ?? configured(team?.modelConfig) {
+            return named(name, for: provider, credentials: credentials)
         }
         if let name = deployment.credentialName {
             return named(name, for: provider, credentials: credentials)

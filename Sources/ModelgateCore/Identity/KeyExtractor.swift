@@ -21,6 +21,9 @@ public enum KeyExtractor {
     /// Client credential headers: whatever is not replaced by an injected credential is removed.
     public static let credentialHeaders = ["authorization", "x-api-key", "api-key", "x-goog-api-key"]
 
+    /// UTF-8 lengths of `credentialHeaders`.
+    private static let keyHeaderLengths = Set(credentialHeaders.map(\.utf8.count))
+
     public static func presentedKey(headers: HeaderFields, queryKey: String?) -> PresentedKey {
         // Slices of the header values until the end: no copy per candidate.
         var found: Substring?
@@ -32,20 +35,28 @@ public enum KeyExtractor {
             return true
         }
         for field in headers.fields {
+            // Most headers are not key headers: their length (which a String knows) says so
+            // without comparing text (see HeaderFields on why lengths suffice).
+            guard keyHeaderLengths.contains(field.name.utf8.count) else { continue }
             let isAuthorization = field.name == "authorization"
             guard isAuthorization || field.name == "x-api-key" || field.name == "api-key" || field.name == "x-goog-api-key" else {
                 continue
             }
+            func consider(_ piece: Substring) -> Bool {
+                // Only Bearer carries a virtual key; SigV4 or Basic credentials are not ours.
+                guard isAuthorization else { return offer(piece) }
+                guard let token = bearerToken(piece) else { return true }
+                return offer(token)
+            }
             // Envoy's gRPC attributes join repeated headers with ','; no key holds one, so each
-            // piece is a value of its own and two different ones stay ambiguous.
-            for piece in field.value.split(separator: ",", omittingEmptySubsequences: true) {
-                if isAuthorization {
-                    // Only Bearer carries a virtual key; SigV4 or Basic credentials are not ours.
-                    guard let token = bearerToken(piece) else { continue }
-                    if !offer(token) { return .ambiguous }
-                } else if !offer(piece) {
+            // piece is a value of its own and two different ones stay ambiguous. (Almost no
+            // value holds a ',' byte, and then there is nothing to split.)
+            if field.value.containsByte(UInt8(ascii: ",")) {
+                for piece in field.value.split(separator: ",", omittingEmptySubsequences: true) where !consider(piece) {
                     return .ambiguous
                 }
+            } else if !field.value.isEmpty, !consider(field.value[...]) {
+                return .ambiguous
             }
         }
         if let queryKey, !offer(queryKey[...]) { return .ambiguous }

@@ -31,6 +31,7 @@ public struct CanonicalPath: Sendable {
         func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
 
         var segments: [PathSegment] = []
+        segments.reserveCapacity(8)
         var start = 1
         while true {
             // Empty segments are kept, so that `//` and a trailing `/` are seen.

@@ -11,9 +11,11 @@ public enum Allowlist {
     /// `provider/id` served through a wildcard deployment; or names an access group of the group.
     public static func allows(_ entries: [String], _ match: GroupMatch, in catalog: ModelCatalog) -> Bool {
         if entries.isEmpty { return true }
+        // Looked up once, not once per entry.
+        let accessGroups = catalog.accessGroups(of: match.group)
         for entry in entries {
             if entry == allModels || entry == "*" { return true }
-            if catalog.group(match.group, isIn: entry) { return true }
+            if accessGroups.contains(entry) { return true }
             if WildcardPattern.hasWildcard(entry) {
                 if anyCandidateName(match, in: catalog, { WildcardPattern.matches(entry, $0) }) { return true }
             } else if anyCandidateName(match, in: catalog, { $0 == entry }) {

@@ -17,7 +17,7 @@ public final class PolicySnapshot: Sendable {
     /// Mount prefixes split into decoded segments, once.
     let mountPrefixSegments: [[Substring]]
     /// The route families each mount prefix admits (same order as `mountPrefixSegments`).
-    let mountPrefixFamilies: [Set<RouteFamily>]
+    let mountPrefixFamilies: [RouteFamilies]
     /// Modelless routes as (method, path), once.
     let modellessRoutes: [(method: Substring, path: Substring)]
 

@@ -1,7 +1,10 @@
 /// The client request's header fields as the proxy forwarded them.
 ///
 /// Names are stored lower-cased (HTTP/2 and Envoy's gRPC attributes already are); lookups are
-/// linear because a check sees a few dozen headers at most, which beats hashing them.
+/// linear because a check sees a few dozen headers at most, which beats hashing them. Names are
+/// looked up by lower-case ASCII names, so a name of another UTF-8 length cannot be equal
+/// (canonical equivalence maps no other scalar to a lower-case ASCII letter, digit or `-`): the
+/// length, which a String knows, is compared before the text.
 public struct HeaderFields: Sendable, Equatable {
     public private(set) var fields: [(name: String, value: String)]
 
@@ -15,15 +18,17 @@ public struct HeaderFields: Sendable, Equatable {
         fields.append((name: name.lowercased(), value: value))
     }
 
-    /// The first value of `name` (lower-case).
+    /// The first value of `name` (lower-case ASCII, as header names are).
     public func first(_ name: String) -> String? {
-        for field in fields where field.name == name { return field.value }
+        let length = name.utf8.count
+        for field in fields where field.name.utf8.count == length && field.name == name { return field.value }
         return nil
     }
 
-    /// Every value of `name` (lower-case), in order.
+    /// Every value of `name` (lower-case ASCII), in order.
     public func all(_ name: String) -> [String] {
-        fields.compactMap { $0.name == name ? $0.value : nil }
+        let length = name.utf8.count
+        return fields.compactMap { $0.name.utf8.count == length && $0.name == name ? $0.value : nil }
     }
 
     public static func == (lhs: HeaderFields, rhs: HeaderFields) -> Bool {

@@ -1,7 +1,7 @@
 /// Azure OpenAI: `/openai/deployments/{deployment}/…` and `/openai/realtime?deployment=…`.
 /// The deployment in the path (or query) is what Azure serves; a body `model` is informational.
 enum AzureRoutes: RouteRecognizer {
-    static let families: Set<RouteFamily> = [.azure]
+    static let families: RouteFamilies = [.azure]
 
     static func recognize(_ segments: ArraySlice<PathSegment>, query: QueryParameters) -> RecognizedRoute? {
         guard segments.count >= 2, segments[at: 0].decoded == "openai" else { return nil }

@@ -5,7 +5,7 @@
 /// and `%252F` stays `%2F`. A decoded `/` is allowed here only, between non-empty parts that are
 /// not `.` or `..`.
 enum BedrockRoutes: RouteRecognizer {
-    static let families: Set<RouteFamily> = [.bedrock]
+    static let families: RouteFamilies = [.bedrock]
 
     static let actions: Set<String> = ["invoke", "invoke-with-response-stream", "converse", "converse-stream", "count-tokens"]
     /// Action → endpoint name (`bedrock.converse`), built once rather than per check.

@@ -1,6 +1,6 @@
 /// Google AI Studio (Gemini API): `/{v1|v1beta}/models/{m}:{action}`.
 enum GoogleAIStudioRoutes: RouteRecognizer {
-    static let families: Set<RouteFamily> = [.googleAIStudio]
+    static let families: RouteFamilies = [.googleAIStudio]
 
     static func recognize(_ segments: ArraySlice<PathSegment>, query: QueryParameters) -> RecognizedRoute? {
         guard segments.count >= 3,

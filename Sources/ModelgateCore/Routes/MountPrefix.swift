@@ -4,21 +4,21 @@
 /// cannot name a model one way in the path while the mount sends it to an upstream that reads
 /// another (`/openai/model/x/invoke`). A custom prefix (`/llm`) admits every shape.
 enum MountPrefix {
-    static func families(for prefix: [Substring]) -> Set<RouteFamily> {
+    static func families(for prefix: [Substring]) -> RouteFamilies {
         switch prefix.last {
         case "bedrock": return [.bedrock]
         case "vertex_ai", "vertex-ai": return [.vertexAI]
         case "gemini": return [.googleAIStudio]
         case "azure": return [.azure]
         case "openai", "anthropic": return [.openAI, .anthropic]
-        default: return Set(RouteFamily.allCases)
+        default: return .all
         }
     }
 
     /// The `/openai` and `/anthropic` passthroughs forward to the provider's real API, whose
     /// paths start with `/v1`; without it `/openai/realtime` would also read as Azure's own
     /// `/openai/realtime?deployment=` route.
-    static func requiresVersion(_ families: Set<RouteFamily>) -> Bool {
+    static func requiresVersion(_ families: RouteFamilies) -> Bool {
         families == [.openAI, .anthropic]
     }
 

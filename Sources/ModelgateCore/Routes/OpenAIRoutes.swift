@@ -1,7 +1,7 @@
 /// OpenAI- and Anthropic-shaped endpoints, with or without `/v1` (CONTRACT §3): the model is
 /// the top-level body or form `model`, plus query `model`, plus client-side fallbacks.
 enum OpenAIRoutes: RouteRecognizer {
-    static let families: Set<RouteFamily> = [.openAI, .anthropic]
+    static let families: RouteFamilies = [.openAI, .anthropic]
 
     /// Endpoint path (joined segments after the optional `v1`) → family and body fields.
     private static let endpoints: [String: (RouteFamily, BodyModelFields)] = [

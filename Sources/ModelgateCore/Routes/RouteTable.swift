@@ -41,7 +41,7 @@ public enum RouteTable {
     }
 
     private static func collect(
-        _ segments: ArraySlice<PathSegment>, families: Set<RouteFamily>?, offset: Int, query: QueryParameters,
+        _ segments: ArraySlice<PathSegment>, families: RouteFamilies?, offset: Int, query: QueryParameters,
         into readings: inout [(route: RecognizedRoute, offset: Int)]
     ) {
         for recognizer in recognizers {

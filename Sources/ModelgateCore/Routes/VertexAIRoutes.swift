@@ -2,7 +2,7 @@
 /// `/{v1|v1beta1}/projects/{p}/locations/{l}/publishers/{pub}/models/{m}:{action}` and express
 /// mode `/{v1|v1beta1}/publishers/{pub}/models/{m}:{action}`.
 enum VertexAIRoutes: RouteRecognizer {
-    static let families: Set<RouteFamily> = [.vertexAI]
+    static let families: RouteFamilies = [.vertexAI]
 
     static func recognize(_ segments: ArraySlice<PathSegment>, query: QueryParameters) -> RecognizedRoute? {
         guard segments.count >= 5, segments[at: 0].decoded == "v1" || segments[at: 0].decoded == "v1beta1" else { return nil }

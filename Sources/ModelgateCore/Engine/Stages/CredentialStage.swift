@@ -21,7 +21,7 @@ enum CredentialStage {
         let primary = context.named[0]
         return Decision(
             allow: true, status: 200,
-            message: "allowed: '\(primary.id)' → model group '\(match.group)' via \(deployment.provider)",
+            message: "allowed: '\(primary.id)' → model group '\(match.group)' via \(deployment.provider.rawValue)",
             models: context.named, modelGroup: match.group, modelID: match.concreteID ?? deployment.modelID,
             provider: deployment.provider.rawValue, keyAlias: context.key?.alias, teamID: context.key?.teamID,
             userID: context.key?.userID, routeShape: context.route?.endpoint, credential: credential,

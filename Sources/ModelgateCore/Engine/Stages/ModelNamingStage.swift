@@ -34,9 +34,13 @@ enum ModelNamingStage {
         }
         if bytes.isEmpty { return nil }
         // Every Content-Encoding header counts: a client may send `identity` first and `gzip` second.
-        for encoding in context.request.headers.all("content-encoding") where encoding.trimmingSpaces.lowercased() != "identity" {
-            // The upstream decompresses and reads a model modelgate never saw.
-            return context.deny(.malformedBody, "a '\(encoding.prefix(40))'-encoded body cannot be scanned for its model; send it uncompressed")
+        // Every coding of every Content-Encoding header counts (`identity, gzip` is a list, and
+        // Envoy joins repeated headers with ','): the upstream decompresses and reads a model
+        // modelgate never saw.
+        for header in context.request.headers.all("content-encoding") {
+            for coding in header.split(separator: ",") where coding.trimmingSpaces.lowercased() != "identity" {
+                return context.deny(.malformedBody, "a '\(coding.trimmingSpaces.prefix(40))'-encoded body cannot be scanned for its model; send it uncompressed")
+            }
         }
         do throws(BodyProblem) {
             let facts = try BodyReader.read(bytes, contentType: context.request.headers.first("content-type"))
