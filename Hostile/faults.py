@@ -48,6 +48,12 @@ def service(workdir: Path, name: str, cfg: str | None = None, **kwargs) -> Servi
     return Service(d, path, dict(ENV), **kwargs)
 
 
+def padded(size: int) -> bytes:
+    """A valid chat body naming gpt-4o-mini, exactly `size` bytes long."""
+    head, tail = b'{"model": "gpt-4o-mini", "messages": [], "pad": "', b'"}'
+    return head + b"x" * (size - len(head) - len(tail)) + tail
+
+
 def allowed(svc: Service, key: str = STATIC_KEY, body: str = MINI) -> bool:
     r = check(svc.http_port, "POST", "/v1/chat/completions", {"authorization": f"Bearer {key}", "content-type": "application/json"}, body)
     return r.status == 200
@@ -352,6 +358,14 @@ def body_limits(report: Report, workdir: Path):
         for t in threads:
             t.join(60)
         report.ok(answered == 50, f"50 ordinary checks answered meanwhile ({answered}/50)")
+        # The boundary itself: exactly max_body_bytes is read and decided, one byte more is not.
+        at_limit = padded(4096)
+        r = check(svc.http_port, "POST", "/v1/chat/completions", CHAT, at_limit)
+        report.ok(r.status == 200, f"a body of exactly the limit ({len(at_limit)} bytes) is read and allowed", f"{r.status} {r.header('x-modelgate-reason')}")
+        over = padded(4097)
+        r = check(svc.http_port, "POST", "/v1/chat/completions", CHAT, over)
+        report.ok(r.status == 403 and r.header("x-modelgate-reason") == "body_too_large",
+                  f"one byte over the limit ({len(over)} bytes) is body_too_large", f"{r.status} {r.header('x-modelgate-reason')}")
         report.ok(results.get("big") == (403, "body_too_large"), "a 2 MiB body over a 4 KiB limit is body_too_large", str(results.get("big")))
         stalled_lines = results.get("stalled", [])
         report.ok(bool(stalled_lines) and b"403" in stalled_lines[0] and any(b"body_incomplete" in l for l in stalled_lines),

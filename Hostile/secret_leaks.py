@@ -11,8 +11,10 @@ Run: python3 Hostile/secret_leaks.py [WORKDIR]
 
 import json
 import secrets as random
+import shutil
 import signal
 import sqlite3
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -156,8 +158,12 @@ keys:
     admin("PATCH", "/credentials/admin-made", {"credential_values": {"api_key": admin_credential}})
     exercise("first run")
 
-    # kill -9, restart on the same database (text logs this time), and again.
+    # kill -9, restart on the same database (text logs this time), and again. The files are
+    # copied as the crash left them: the write-ahead log still holds the latest pages then.
     svc.kill9()
+    crashed = {p.name: p.read_bytes() for p in sorted(workdir.glob("modelgate.sqlite*"))}
+    report.ok(any(name.endswith("-wal") and data for name, data in crashed.items()),
+              "the crash left a write-ahead log to search", str(sorted(crashed)))
     svc.extra = ["--log-level", "debug"]
     svc.start()
     exercise("after kill -9")
@@ -167,9 +173,15 @@ keys:
     # Everything the service wrote or kept.
     sources: list[tuple[str, str, set[str]]] = [(f"log {p.name}", p.read_text(errors="replace"), set()) for p in sorted(workdir.glob("std*.log"))]
     dump = "\n".join(sqlite3.connect(str(svc.database)).iterdump())
-    sources.append(("database dump", dump, set()))
+    sources.append(("database dump (iterdump)", dump, set()))
+    if shutil.which("sqlite3"):
+        cli = subprocess.run(["sqlite3", str(svc.database), ".dump"], capture_output=True, text=True, errors="replace")
+        report.ok(cli.returncode == 0 and "CREATE TABLE" in cli.stdout, "sqlite3 .dump read the database", cli.stderr[:200])
+        sources.append(("database dump (sqlite3 .dump)", cli.stdout, set()))
     for p in sorted(workdir.glob("modelgate.sqlite*")):
         sources.append((f"database file {p.name}", p.read_bytes().decode("latin-1"), set()))
+    for name, data in crashed.items():
+        sources.append((f"database file {name} as kill -9 left it", data.decode("latin-1"), set()))
     sources += ex.items
 
     values = dict(fixed)

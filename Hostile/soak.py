@@ -24,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
-from harness import Service, free_port  # noqa: E402
+from harness import Service, free_port, request  # noqa: E402
 from e2e import harness as e2e  # noqa: E402
 
 PROVIDER = "prov-soak-" + os.urandom(6).hex()
@@ -62,6 +62,9 @@ MIX = [
     (chat(KEY_ALL, "not-in-the-catalog"), 403, None),
 ]
 
+# The upstream's answer starts with this, so a client can tell "reached the upstream" apart from
+# any page a proxy or modelgate produced.
+UPSTREAM_MARK = b"upstream-reached-4b1d"
 UPSTREAM_CONF = """worker_processes 1;
 daemon off;
 pid {d}/nginx.pid;
@@ -76,7 +79,7 @@ http {{
         client_max_body_size 10m;
         location / {{
             default_type text/plain;
-            return 200 "group=$http_x_modelgate_model_group auth=$http_authorization key=$http_x_api_key\\n";
+            return 200 "upstream-reached-4b1d group=$http_x_modelgate_model_group auth=$http_authorization key=$http_x_api_key\\n";
         }}
     }}
 }}
@@ -217,15 +220,18 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--proxies", default="nginx-body,envoy-http,envoy-grpc")
     parser.add_argument("--workdir", default=None)
+    parser.add_argument("--max-rss-growth-mib", type=float, default=16,
+                        help="RSS may grow this much from the end of the first sixth of a run to its end")
     args = parser.parse_args()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="modelgate-soak-"))
     (workdir / "config.yaml").write_text(CONFIG)
     svc = Service(workdir / "modelgate", workdir / "config.yaml",
-                  {"SOAK_PROVIDER": PROVIDER, "SOAK_KEY_ALL": KEY_ALL, "SOAK_KEY_MINI": KEY_MINI}, extra=["--log-level", "warning"])
+                  {"SOAK_PROVIDER": PROVIDER, "SOAK_KEY_ALL": KEY_ALL, "SOAK_KEY_MINI": KEY_MINI}, extra=["--log-level", "info"])
     upstream, upstream_port = start_upstream(workdir)
     cert, key = e2e.make_tls_cert(workdir)
     svc.start()
     failed = False
+    metrics = ""
     try:
         for mode in args.proxies.split(","):
             if mode.startswith("nginx"):
@@ -248,10 +254,20 @@ def main() -> int:
                 print("   ", example)
             if result.errors or result.wrong or result.ok != result.sent:
                 failed = True
+            metrics += request(svc.http_port, "GET", "/metrics").text
+            if growth > args.max_rss_growth_mib:
+                print(f"    RSS not flat: grew {growth:.1f} MiB (limit {args.max_rss_growth_mib:.0f})")
+                failed = True
     finally:
         svc.stop()
         upstream.terminate()
-    return 1 if failed else 0
+    # The soak's keys and provider credential went through every front (nginx and Envoy HTTP to
+    # /check, Envoy gRPC to Check): none may show in what modelgate wrote, nor in the metrics.
+    written = svc.output() + metrics
+    leaks = [name for name, value in (("provider credential", PROVIDER), ("key all", KEY_ALL), ("key mini", KEY_MINI))
+             if value in written]
+    print(f"SOAK-SECRETS places=logs,metrics found={len(leaks)}" + (f" ({', '.join(leaks)})" if leaks else ""))
+    return 1 if failed or leaks else 0
 
 
 if __name__ == "__main__":

@@ -21,11 +21,13 @@ import Testing
                     Issue.record("wrong denial \(suite.file): \(vector.name): \(decision.message)")
                 } else if let reason = vector.expect.reason, decision.reason?.rawValue != reason {
                     wrongReasons += 1
+                    Issue.record("wrong reason \(suite.file): \(vector.name): \(decision.reason?.rawValue ?? "allow") instead of \(reason)")
                 }
             }
         }
         print("VECTORS tried=\(tried) wrong_allows=\(wrongAllows) wrong_denials=\(wrongDenials) wrong_reasons=\(wrongReasons)")
         #expect(tried > 300)
         #expect(wrongAllows == 0)
+        #expect(wrongDenials == 0 && wrongReasons == 0)
     }
 }
