@@ -9,6 +9,7 @@ request itself carried, echoed to that same caller (`/key/info?key=`). Anywhere 
 Run: python3 Hostile/secret_leaks.py [WORKDIR]
 """
 
+import hashlib
 import json
 import secrets as random
 import shutil
@@ -194,7 +195,12 @@ keys:
                 line = next((l for l in text.splitlines() if value in l), "")[:300]
                 print(f"  LEAK  {what} in {label}: {line}")
     report.ok(found == 0, f"no planted value in {len(sources)} logs, dumps and responses ({len(values)} values)")
-    # The checks must also have been able to fail: the values are where they should be.
+    # The checks must also have been able to fail: the values are where they should be, the
+    # logs hold the checks, the dump holds the keys (as their SHA-256).
+    report.ok(all(hashlib.sha256(k.encode()).hexdigest() in dump for k in (generated["generated key 0"], generated["generated key 2"])),
+              "the database dump holds the generated keys' SHA-256 (the search reads the right rows)")
+    report.ok(sum(t.count("check allowed") + t.count("check denied") for label, t, _ in sources if label.startswith("log")) >= 20,
+              "the logs record the checks (the search reads the right lines)")
     report.ok(any(provider_env in t for _, t, _ in ex.items), "the provider key does reach /check allow headers (the search can find it)")
     print(f"SECRETS values={len(values)} places={len(sources)} found={found}")
     return 1 if report.failed else 0

@@ -11,7 +11,7 @@ import Testing
         let cases: [(String, [UInt8])] = [
             ("/nowhere/\(key)", AttackPolicy.chatMini),
             ("/v1/chat/completions", Array(#"{"model": "\#(key)"}"#.utf8)),
-            ("/v1/chat/completions?model=\#(key)", AttackPolicy.chatMini),
+            ("/v1/chat/completions?model=\(key)", AttackPolicy.chatMini),
             ("/model/\(key)/invoke", AttackPolicy.converse),
         ]
         for (target, body) in cases {
