@@ -9,7 +9,7 @@ import ModelgateCore
 /// JSONSerialization can judge, except for the scanner's documented, fail-closed strictness
 /// (repeated model-naming keys, nesting deeper than 512, wrong types for model-naming fields)
 /// and Foundation's own leniency and limits (trailing commas, numbers beyond Double's range, a
-/// raw U+FEFF dropped from the start of strings).
+/// raw U+FEFF dropped from the start of each piece of a string).
 enum JSONScannerTarget {
     static let target = FuzzTarget(name: "json", prepare: {}, run: run)
 
@@ -48,12 +48,12 @@ enum JSONScannerTarget {
         // only and rejects a BOM. Those inputs are out of the comparison.
         if input.starts(with: [0xEF, 0xBB, 0xBF]) || input.starts(with: [0xFE, 0xFF]) || input.starts(with: [0xFF, 0xFE]) { return }
         if input.prefix(4).contains(0) { return }
-        // Foundation drops one raw U+FEFF at the start of every string (`"\u{FEFF}session"` reads
-        // as "session"); Python keeps it. Compare the input without those instead.
-        let bom: [UInt8] = [0x22, 0xEF, 0xBB, 0xBF]
-        if input.firstRange(of: bom) != nil {
-            var cleaned = input
-            while let range = cleaned.firstRange(of: bom) { cleaned.removeSubrange((range.lowerBound + 1)..<range.upperBound) }
+        // Foundation decodes a string in pieces split at its escapes and drops a raw U+FEFF at the
+        // start of each piece (`"\u{FEFF}session"` reads as "session", `"p\r\u{FEFF}"` as "p\r");
+        // Python keeps it. Compare the input without raw U+FEFF inside strings instead.
+        let cleaned = withoutRawBOMsInStrings(input)
+        if cleaned != input {
+            if let again = try? JSONBodyScanner.scan(cleaned) { prefixes(of: cleaned, read: again) }
             compareWithFoundation(cleaned, facts: try? JSONBodyScanner.scan(cleaned), problem: Self.problem(cleaned))
             return
         }
@@ -101,6 +101,34 @@ enum JSONScannerTarget {
 
     static func problem(_ input: [UInt8]) -> BodyProblem? {
         do throws(BodyProblem) { _ = try JSONBodyScanner.scan(input); return nil } catch { return error }
+    }
+
+    /// `input` without the bytes EF BB BF (a raw U+FEFF) wherever they stand inside a string.
+    static func withoutRawBOMsInStrings(_ input: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count)
+        var inString = false, escaped = false
+        var index = 0
+        while index < input.count {
+            let byte = input[index]
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                } else if byte == 0xEF, index + 2 < input.count, input[index + 1] == 0xBB, input[index + 2] == 0xBF {
+                    index += 3
+                    continue
+                }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            }
+            out.append(byte)
+            index += 1
+        }
+        return out
     }
 
     /// `input` without commas that only whitespace separates from a closing `}` or `]`

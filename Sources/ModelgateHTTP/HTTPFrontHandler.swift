@@ -38,6 +38,8 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var requestNumber: UInt64 = 0
 
     private static let retainedBodyCapacity = 64 * 1024
+    /// How long a connection answered before its request ended keeps draining input.
+    private static let lingerAfterEarlyAnswer = TimeAmount.seconds(2)
 
     init(shared: FrontShared) {
         self.shared = shared
@@ -343,6 +345,16 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         if keepAlive {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        } else if phase == .closing {
+            // Answered before the request ended (body over the limit, or stalled): the client
+            // may still be sending. Closing with its bytes unread makes the kernel reset the
+            // connection, which can destroy the answer before the client reads it (seen with a
+            // 2 MiB body). So stop writing, ignore the rest of the input for a moment, then close.
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+                channel.close(mode: .output, promise: nil)
+                channel.eventLoop.scheduleTask(in: Self.lingerAfterEarlyAnswer) { channel.close(promise: nil) }
+            }
         } else {
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
