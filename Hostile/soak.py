@@ -224,6 +224,7 @@ def main() -> int:
                         help="RSS may grow this much from the end of the first sixth of a run to its end")
     args = parser.parse_args()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="modelgate-soak-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "config.yaml").write_text(CONFIG)
     svc = Service(workdir / "modelgate", workdir / "config.yaml",
                   {"SOAK_PROVIDER": PROVIDER, "SOAK_KEY_ALL": KEY_ALL, "SOAK_KEY_MINI": KEY_MINI}, extra=["--log-level", "info"])
