@@ -65,6 +65,7 @@ def main() -> int:
     parser.add_argument("--workdir", default=None)
     args = parser.parse_args()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="modelgate-attacks-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     suite = json.loads(VECTORS.read_text())
     # JSON is YAML: the vector's config loads as it is.
     (workdir / "config.yaml").write_text(json.dumps(suite["config"], indent=1))

@@ -224,6 +224,7 @@ def main() -> int:
                         help="RSS may grow this much from the end of the first sixth of a run to its end")
     args = parser.parse_args()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="modelgate-soak-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "config.yaml").write_text(CONFIG)
     svc = Service(workdir / "modelgate", workdir / "config.yaml",
                   {"SOAK_PROVIDER": PROVIDER, "SOAK_KEY_ALL": KEY_ALL, "SOAK_KEY_MINI": KEY_MINI}, extra=["--log-level", "info"])
@@ -247,7 +248,8 @@ def main() -> int:
             line = (f"SOAK {mode} rate={args.rate:.0f}/s seconds={args.seconds:.0f} sent={result.sent} ok={result.ok} "
                     f"errors={result.errors} wrong={result.wrong} achieved={result.sent / result.elapsed:.0f}/s "
                     f"p50_ms={percentile(result.latencies, .5) * 1000:.1f} p99_ms={percentile(result.latencies, .99) * 1000:.1f} "
-                    f"rss_mib_first={settled[0] / 1024 if settled else 0:.1f} rss_mib_last={settled[-1] / 1024 if settled else 0:.1f} "
+                    f"rss_mib_start={rss[0] / 1024 if rss else 0:.1f} rss_mib_settled={settled[0] / 1024 if settled else 0:.1f} "
+                    f"rss_mib_end={rss[-1] / 1024 if rss else 0:.1f} "
                     f"rss_mib_max={max(rss) / 1024 if rss else 0:.1f} rss_growth_mib={growth:.1f} statuses={dict(sorted(result.by_status.items()))}")
             print(line, flush=True)
             for example in result.examples:
