@@ -94,11 +94,11 @@ def faults_at_start(report: Report, workdir: Path):
     print("== the database cannot be used at start")
     svc = service(workdir, "start-dir")
     svc.database.mkdir(parents=True, exist_ok=True)
-    start_fails(report, svc, "a directory as the database", [str(svc.database)])
+    start_fails(report, svc, "a directory as the database", [f"database {svc.database}"])
 
     svc = service(workdir, "start-garbage")
     svc.database.write_bytes(b"this is not a SQLite database, just text\n" * 200)
-    start_fails(report, svc, "a file that is not a database", [str(svc.database)])
+    start_fails(report, svc, "a file that is not a database", [f"database {svc.database}", "not a database"])
 
     # Unreadable for real: root reads any file, so the service runs as nobody.
     svc = service(workdir, "start-unreadable", user="nobody")
@@ -106,14 +106,14 @@ def faults_at_start(report: Report, workdir: Path):
     os.chmod(svc.workdir / "config.yaml", 0o644)
     svc.database.write_bytes(b"")
     os.chmod(svc.database, 0o000)
-    start_fails(report, svc, "an unreadable database file (running as nobody)", [str(svc.database)])
+    start_fails(report, svc, "an unreadable database file (running as nobody)", [f"cannot open the database {svc.database}"])
 
     svc = service(workdir, "start-locked")
     svc.start()
     svc.stop()
     lock = Locker(svc.database, readers_too=True)
     try:
-        start_fails(report, svc, "a database another process holds exclusively", [str(svc.database), "lock"])
+        start_fails(report, svc, "a database another process holds exclusively", [f"database {svc.database}", "locked"])
     finally:
         lock.release()
     svc.start()
@@ -376,6 +376,9 @@ def body_limits(report: Report, workdir: Path):
 
 def main() -> int:
     workdir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="modelgate-faults-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    # Some services run as nobody and must reach their own folder under this one.
+    os.chmod(workdir, 0o755)
     report = Report("faults")
     faults_at_start(report, workdir)
     faults_while_serving(report, workdir)
