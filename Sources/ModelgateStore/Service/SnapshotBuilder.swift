@@ -50,6 +50,7 @@ final class SnapshotBuilder: Sendable {
         try state.withLock { state throws in
             try swap(&state, config: state.config)
         }
+        FreedMemory.release()
     }
 
     /// Swaps in `config` with a fresh read of the database; on failure the old config and
@@ -59,6 +60,7 @@ final class SnapshotBuilder: Sendable {
             try swap(&state, config: config)
             state.config = config
         }
+        FreedMemory.release()
         configFacts.withLock { $0 = Self.facts(of: config, environmentMasterKey: environmentMasterKey) }
     }
 

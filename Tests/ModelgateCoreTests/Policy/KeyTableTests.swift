@@ -1,3 +1,4 @@
+import Foundation
 @testable import ModelgateCore
 import Testing
 
@@ -18,6 +19,23 @@ struct KeyTableTests {
             #expect(table[KeyHash(hashing: "sk-missing-\(index)")] == nil)
         }
         #expect(table.values.map(\.alias) == keys.map(\.alias))
+    }
+
+    /// Tokens written into the database by other means than hashing a key (here the row number
+    /// in hex, all the difference in the last word) must not pile up in one cluster.
+    @Test func tokensThatAreNotUniformDoNotCluster() throws {
+        let keys = try (1...20_000).map { number in
+            VirtualKey(hash: try #require(KeyHash(hex: String(repeating: "0", count: 56) + String(format: "%08x", number))), alias: "k\(number)")
+        }
+        let table = KeyTable(keys)
+        #expect(table.count == 20_000)
+        #expect(table.longestProbe < 40, "longest probe \(table.longestProbe)")
+        for key in keys.prefix(1_000) { #expect(table[key.hash]?.alias == key.alias) }
+    }
+
+    @Test func realHashesProbeShortly() {
+        let table = KeyTable((0..<20_000).map { VirtualKey(hash: KeyHash(hashing: "sk-probe-\($0)"), alias: "k\($0)") })
+        #expect(table.longestProbe < 40, "longest probe \(table.longestProbe)")
     }
 
     @Test func aRepeatedHashKeepsTheLaterKeyInTheFirstPlace() {
