@@ -115,7 +115,11 @@ let package = Package(
         // In-process benchmarks (decision latency, body scan throughput, scale): `scripts/bench`.
         .executableTarget(
             name: "modelgate-bench",
-            dependencies: ["ModelgateCore", "BenchAllocationCounter"],
+            dependencies: [
+                "ModelgateCore", "ModelgateObservability", "BenchAllocationCounter",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             path: "Benchmarks/modelgate-bench"
         ),
         .target(name: "BenchAllocationCounter", path: "Benchmarks/BenchAllocationCounter"),

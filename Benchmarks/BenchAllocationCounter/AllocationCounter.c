@@ -58,6 +58,10 @@ int posix_memalign(void **result, size_t alignment, size_t size) {
 
 uint64_t bench_thread_allocations(void) { return allocations; }
 
+#include <malloc.h>
+void bench_release_free_memory(void) { malloc_trim(0); }
+
 #else
 uint64_t bench_thread_allocations(void) { return 0; }
+void bench_release_free_memory(void) {}
 #endif

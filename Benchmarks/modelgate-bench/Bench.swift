@@ -1,6 +1,6 @@
 import Foundation
 
-/// `modelgate-bench [--smoke] [--markdown FILE] [--suite decision,body,scale]`
+/// `modelgate-bench [--smoke] [--markdown FILE] [--suite decision,body,scale,metrics]`
 /// `modelgate-bench scale-worker --keys N --groups M [--smoke]` (used by the scale suite)
 /// `modelgate-bench profile SHAPE [--iterations N]` decides one shape N times, untimed, for
 /// `valgrind --tool=callgrind` (shapes: openai, anthropic, bedrock, vertex, azure, denied, unknown-key, scan-1mb)
@@ -27,7 +27,7 @@ struct Bench {
                 return
             }
             let markdownPath = take(&arguments, option: "--markdown")
-            let suites = take(&arguments, option: "--suite")?.split(separator: ",").map(String.init) ?? ["decision", "body", "scale"]
+            let suites = take(&arguments, option: "--suite")?.split(separator: ",").map(String.init) ?? ["decision", "body", "scale", "metrics"]
             guard arguments.isEmpty else { throw BenchError("unknown arguments: \(arguments.joined(separator: " "))") }
 
             print("modelgate-bench\(smoke ? " --smoke (numbers are not meaningful)" : ""): allocation counting \(allocationCountingWorks ? "on" : "unavailable"), clock overhead ≈ \(Format.fixed(clockOverheadNanos, digits: 0)) ns")
@@ -38,6 +38,7 @@ struct Bench {
                 case "decision": table = try DecisionSuite.run(budget)
                 case "body": table = try BodyScanSuite.run(budget)
                 case "scale": table = try ScaleSuite.run(budget, smoke: smoke)
+                case "metrics": table = try MetricsSuite.run(budget)
                 default: throw BenchError("unknown suite \(suite)")
                 }
                 print(table.text, terminator: "")

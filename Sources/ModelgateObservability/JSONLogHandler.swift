@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ModelgateCore
 
 /// A swift-log handler writing one JSON object per line:
 /// `{"ts":"…","level":"info","label":"modelgate","msg":"check denied","reason":"invalid_key",…}`.
@@ -92,21 +93,6 @@ public struct JSONLogHandler: LogHandler {
 
     /// JSON string literal; control characters escaped, everything else kept as UTF-8.
     static func appendQuoted(_ string: String, to line: inout String) {
-        line += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                line += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default:
-                line.unicodeScalars.append(scalar)
-            }
-        }
-        line += "\""
+        JSONText.appendQuoted(string, to: &line, asciiOnly: false)
     }
 }

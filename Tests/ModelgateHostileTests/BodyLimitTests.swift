@@ -20,18 +20,18 @@ import Testing
     @Test func tenMegabyteStringIsScannedAndAllowed() throws {
         let body = Array(#"{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": ""#.utf8)
             + [UInt8](repeating: UInt8(ascii: "a"), count: 10_000_000) + Array(#""}]}"#.utf8)
-        let started = ContinuousClock.now
         let decision = try chat(body)
         #expect(decision.allow, "\(decision.message)")
-        #expect(ContinuousClock.now - started < .seconds(5))
     }
 
     @Test func tenMegabyteModelNameIsNotFound() throws {
         let body = Array(#"{"model": ""#.utf8) + [UInt8](repeating: UInt8(ascii: "g"), count: 10_000_000) + Array(#""}"#.utf8)
         let decision = try chat(body, key: AttackPolicy.allKey)
         #expect(decision.reason == .modelNotFound)
-        // The message names the model; a 10 MB message would flood logs.
-        #expect(decision.message.utf8.count < 20_000_000)
+        // The message names the model; it travels in a header and a log line, so it is cut.
+        #expect(decision.message.utf8.count <= 1024)
+        #expect(decision.message.hasPrefix("model 'ggg"), "\(decision.message.prefix(80))")
+        #expect(decision.message.contains("… (message cut: 1000"), "\(decision.message.suffix(80))")
     }
 
     @Test func oneByteOverTheLimitIsTooLarge() throws {

@@ -8,4 +8,7 @@
 /// increment per call. Stays 0 where the allocator is not interposed (not glibc).
 uint64_t bench_thread_allocations(void);
 
+/// Returns the allocator's free memory to the system (glibc `malloc_trim(0)`; a no-op elsewhere).
+void bench_release_free_memory(void);
+
 #endif

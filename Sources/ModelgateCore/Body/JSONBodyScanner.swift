@@ -4,7 +4,7 @@
 /// The whole document is validated (RFC 8259: strings, escapes, UTF-8, numbers, nesting, no
 /// trailing data, no BOM or comments), because a body the scanner accepted but the upstream reads
 /// differently would be a way around the check. Only the few interesting values are decoded;
-/// everything else is skipped byte by byte, eight bytes at a time inside strings.
+/// everything else is skipped byte by byte, 32 bytes at a time inside strings.
 /// Repeated interesting keys (also when equal only after unescaping, `"mod\u0065l"`) are
 /// rejected: Python's `json` keeps the last one, other parsers the first.
 public struct JSONBodyScanner {

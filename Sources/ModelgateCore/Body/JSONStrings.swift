@@ -31,6 +31,11 @@ struct JSONKey: CustomStringConvertible {
     var description: String { text }
 }
 
+// The word and vector scans below read the first byte from the lowest bits.
+#if _endian(big)
+#error("JSON string scanning assumes a little-endian target")
+#endif
+
 extension JSONBodyScanner {
     /// Reads a key string at `position`.
     mutating func readKey() throws(BodyProblem) -> JSONKey {
@@ -58,18 +63,29 @@ extension JSONBodyScanner {
         let count = bytes.count
         let base = UnsafeRawPointer(bytes.baseAddress!)
         while true {
-            // Sixteen, then eight bytes at a time while none is '"', '\\', a control byte or
-            // non-ASCII; on one, jump straight to it (the lowest flagged byte is exact).
+            // 32 bytes at a time (two vector registers), then 16, then eight (a word), while
+            // none is '"', '\\', a control byte or non-ASCII; on one, jump straight to it.
             var found = false
-            while position + 16 <= count {
-                let low = Self.attention(base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-                let high = Self.attention(base.loadUnaligned(fromByteOffset: position + 8, as: UInt64.self))
-                if low | high != 0 {
-                    position += low != 0 ? low.trailingZeroBitCount >> 3 : 8 + high.trailingZeroBitCount >> 3
+            while position + 32 <= count {
+                let low = Self.attention(base.loadUnaligned(fromByteOffset: position, as: SIMD16<UInt8>.self))
+                let high = Self.attention(base.loadUnaligned(fromByteOffset: position + 16, as: SIMD16<UInt8>.self))
+                let either = unsafeBitCast(low | high, to: SIMD2<UInt64>.self)
+                if either[0] | either[1] != 0 {
+                    position += Self.firstFlagged(low, high)
                     found = true
                     break
                 }
-                position += 16
+                position += 32
+            }
+            if !found, position + 16 <= count {
+                let flags = Self.attention(base.loadUnaligned(fromByteOffset: position, as: SIMD16<UInt8>.self))
+                let words = unsafeBitCast(flags, to: SIMD2<UInt64>.self)
+                if words[0] | words[1] != 0 {
+                    position += Self.firstFlagged(flags, SIMD16(repeating: 0x80))
+                    found = true
+                } else {
+                    position += 16
+                }
             }
             if !found, position + 8 <= count {
                 let mask = Self.attention(base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
@@ -128,6 +144,31 @@ extension JSONBodyScanner {
         let high: UInt64 = 1 << (0x5C - 64) | 1 << (0x62 - 64) | 1 << (0x66 - 64) | 1 << (0x6E - 64)
             | 1 << (0x72 - 64) | 1 << (0x74 - 64)  // '\\' 'b' 'f' 'n' 'r' 't'
         return byte < 128 && ((byte < 64 ? low : high) >> UInt64(byte & 63)) & 1 != 0
+    }
+
+    /// 0x80 in exactly the bytes of `bytes` that are '"', '\\', below 0x20 or at least 0x80, 0
+    /// elsewhere. Lanes do not borrow from each other, so `byte - 1` has its top bit set only
+    /// for 0 or for 0x81 and up, and `byte - 0x20` for a control byte or 0xA0 and up; a
+    /// non-ASCII byte is flagged by its own top bit anyway. Plain lane arithmetic (no lane
+    /// comparisons or reductions, which the compiler does not always turn into vector code).
+    @inline(__always)
+    static func attention(_ bytes: SIMD16<UInt8>) -> SIMD16<UInt8> {
+        let quote = (bytes ^ SIMD16(repeating: 0x22)) &- SIMD16(repeating: 1)
+        let backslash = (bytes ^ SIMD16(repeating: 0x5C)) &- SIMD16(repeating: 1)
+        let control = bytes &- SIMD16(repeating: 0x20)
+        return (quote | backslash | control | bytes) & SIMD16(repeating: 0x80)
+    }
+
+    /// Offset of the first flagged byte in `low` then `high` (one of them has one), read as
+    /// little-endian words.
+    @inline(__always)
+    static func firstFlagged(_ low: SIMD16<UInt8>, _ high: SIMD16<UInt8>) -> Int {
+        let first = unsafeBitCast(low, to: SIMD2<UInt64>.self)
+        if first[0] != 0 { return first[0].trailingZeroBitCount >> 3 }
+        if first[1] != 0 { return 8 + first[1].trailingZeroBitCount >> 3 }
+        let second = unsafeBitCast(high, to: SIMD2<UInt64>.self)
+        if second[0] != 0 { return 16 + second[0].trailingZeroBitCount >> 3 }
+        return 24 + second[1].trailingZeroBitCount >> 3
     }
 
     private static let ones: UInt64 = 0x0101_0101_0101_0101

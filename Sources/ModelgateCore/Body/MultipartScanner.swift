@@ -153,6 +153,12 @@ extension StringProtocol {
     /// Without leading and trailing spaces and tabs.
     var trimmingSpaces: SubSequence {
         var slice = self[...]
+        // A Character equal to " " or "\t" is that one byte, so ends that are neither byte
+        // leave nothing to trim (the usual case: no walk by Characters).
+        let ends = utf8.withContiguousStorageIfAvailable { bytes in bytes.first.map { ($0, bytes[bytes.count - 1]) } }
+        if let (first, last) = ends ?? nil, first != 0x20, first != 0x09, last != 0x20, last != 0x09 {
+            return slice
+        }
         while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
         while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
         return slice

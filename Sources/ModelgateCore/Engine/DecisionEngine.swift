@@ -10,8 +10,22 @@ public enum DecisionEngine {
         var decision = pipeline(request, in: snapshot, now: now)
         // Messages quote the path and model names; a client that put its key there would see it
         // logged. No message holds a credential value the request presented.
-        decision.message = PresentedCredentials(request).redacting(decision.message)
+        decision.message = bounded(PresentedCredentials(request).redacting(decision.message))
         return decision
+    }
+
+    /// The longest message a decision carries, in UTF-8 bytes.
+    static let maximumMessageBytes = 1024
+
+    /// A message quotes what the client sent (a model name, a path), which may be megabytes;
+    /// the message travels in a response header and a log line, so it is cut, after redaction
+    /// so that the cut cannot leave part of a credential behind.
+    static func bounded(_ message: String) -> String {
+        let bytes = message.utf8.count
+        guard bytes > maximumMessageBytes else { return message }
+        var end = message.utf8.index(message.utf8.startIndex, offsetBy: maximumMessageBytes - 64)
+        while !message.unicodeScalars.indices.contains(end) { end = message.utf8.index(before: end) }
+        return String(message[..<end]) + "… (message cut: \(bytes) bytes)"
     }
 
     private static func pipeline(_ request: CheckRequest, in snapshot: PolicySnapshot, now: Date) -> Decision {

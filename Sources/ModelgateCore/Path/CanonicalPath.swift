@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One path segment: its decoded text, and whether decoding produced a `/` (from `%2F`).
 public struct PathSegment: Sendable, Equatable {
     public var decoded: String
@@ -24,8 +30,8 @@ public struct CanonicalPath: Sendable {
     /// Character split would not split before a combining mark), and byte offsets map back to
     /// `rawTarget` in constant time.
     private static func parse(_ rawTarget: String, bytes: UnsafeBufferPointer<UInt8>) -> Result<CanonicalPath, PathProblem> {
-        if bytes.contains(UInt8(ascii: "#")) { return .failure(.fragment) }
-        let pathEnd = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.count
+        if find(UInt8(ascii: "#"), in: bytes, from: 0) != nil { return .failure(.fragment) }
+        let pathEnd = find(UInt8(ascii: "?"), in: bytes, from: 0) ?? bytes.count
         guard pathEnd > 0, bytes[0] == UInt8(ascii: "/") else { return .failure(.notAbsolute) }
         let utf8 = rawTarget.utf8
         func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
@@ -35,8 +41,7 @@ public struct CanonicalPath: Sendable {
         var start = 1
         while true {
             // Empty segments are kept, so that `//` and a trailing `/` are seen.
-            var end = start
-            while end < pathEnd, bytes[end] != UInt8(ascii: "/") { end += 1 }
+            let end = min(find(UInt8(ascii: "/"), in: bytes, from: start) ?? pathEnd, pathEnd)
             let raw = rawTarget[index(start)..<index(end)]
             switch segment(raw, bytes: UnsafeBufferPointer(rebasing: bytes[start..<end])) {
             case .success(let segment): segments.append(segment)
@@ -50,6 +55,14 @@ public struct CanonicalPath: Sendable {
         case .success(let query): return .success(CanonicalPath(segments: segments, query: query))
         case .failure(let problem): return .failure(problem)
         }
+    }
+
+    /// Offset of the first `byte` at or after `start` (memchr, vectorised), or nil.
+    private static func find(_ byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard start < bytes.count, let base = bytes.baseAddress,
+              let hit = memchr(base + start, Int32(byte), bytes.count - start)
+        else { return nil }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
     }
 
     private static func segment(_ raw: Substring, bytes: UnsafeBufferPointer<UInt8>) -> Result<PathSegment, PathProblem> {
@@ -69,7 +82,8 @@ public struct CanonicalPath: Sendable {
             decoded = String(raw)
             hasEncodedSlash = false
         }
-        if decoded == "." || decoded == ".." { return .failure(.dotSegment) }
+        // Only a one- or two-byte text can equal "." or "..": most segments skip the comparison.
+        if decoded.utf8.count <= 2, decoded == "." || decoded == ".." { return .failure(.dotSegment) }
         return .success(PathSegment(decoded: decoded, raw: raw, hasEncodedSlash: hasEncodedSlash))
     }
 

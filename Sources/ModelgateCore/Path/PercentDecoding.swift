@@ -3,26 +3,36 @@ enum PercentDecoding {
     /// Decodes `%XX` escapes in `raw` once. Returns nil on a malformed escape.
     /// With `plusIsSpace` (query components, as form decoding does), `+` becomes a space.
     static func decode<C: Collection>(_ raw: C, plusIsSpace: Bool = false) -> [UInt8]? where C.Element == UInt8 {
-        var out: [UInt8] = []
-        out.reserveCapacity(raw.count)
-        var index = raw.startIndex
-        while index != raw.endIndex {
-            let byte = raw[index]
-            if byte == UInt8(ascii: "%") {
-                let first = raw.index(after: index)
-                guard first != raw.endIndex else { return nil }
-                let second = raw.index(after: first)
-                guard second != raw.endIndex, let high = hexValue(raw[first]), let low = hexValue(raw[second]) else {
-                    return nil
-                }
-                out.append(high << 4 | low)
-                index = raw.index(after: second)
-            } else {
-                out.append(plusIsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
-                index = raw.index(after: index)
-            }
+        // Contiguous input (every caller's) is decoded pointer to pointer: no per-byte append.
+        if let decoded = raw.withContiguousStorageIfAvailable({ decode($0, plusIsSpace: plusIsSpace) }) {
+            return decoded
         }
-        return out
+        return Array(raw).withUnsafeBufferPointer { decode($0, plusIsSpace: plusIsSpace) }
+    }
+
+    private static func decode(_ raw: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool) -> [UInt8]? {
+        var malformed = false
+        let out = [UInt8](unsafeUninitializedCapacity: raw.count) { buffer, written in
+            var index = 0
+            var length = 0
+            while index < raw.count {
+                let byte = raw[index]
+                if byte == UInt8(ascii: "%") {
+                    guard index + 2 < raw.count, let high = hexValue(raw[index + 1]), let low = hexValue(raw[index + 2]) else {
+                        malformed = true
+                        break
+                    }
+                    buffer[length] = high << 4 | low
+                    index += 3
+                } else {
+                    buffer[length] = plusIsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte
+                    index += 1
+                }
+                length += 1
+            }
+            written = length
+        }
+        return malformed ? nil : out
     }
 
     @inline(__always)

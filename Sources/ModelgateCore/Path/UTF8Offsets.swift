@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Byte-level search in a string's UTF-8, for the hot path: delimiters (`?`, `#`, `/`) are
 /// bytes to proxies and upstreams, and scanning contiguous bytes is far cheaper than walking
 /// Characters or generic `String.UTF8View` indices.
@@ -6,7 +12,11 @@ extension String {
     func utf8Offset(of byte: UInt8, from start: Int = 0) -> Int? {
         var text = self
         return text.withUTF8 { bytes in
-            start < bytes.count ? bytes[start...].firstIndex(of: byte) : nil
+            // memchr: the C library's vectorised search, several times faster than a loop.
+            guard start >= 0, start < bytes.count, let base = bytes.baseAddress,
+                  let hit = memchr(base + start, Int32(byte), bytes.count - start)
+            else { return nil }
+            return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
         }
     }
 

@@ -6,7 +6,7 @@ import struct Foundation.Date
 /// a check reads it without locks, queries or decoding.
 public final class PolicySnapshot: Sendable {
     public let catalog: ModelCatalog
-    public let keys: [KeyHash: VirtualKey]
+    public let keys: KeyTable
     public let teams: [String: Team]
     public let users: [String: User]
     public let credentials: [String: Credential]
@@ -23,7 +23,7 @@ public final class PolicySnapshot: Sendable {
 
     public init(parts: PolicyParts, generation: UInt64 = 0, builtAt: Date = Date(timeIntervalSince1970: 0)) {
         catalog = ModelCatalog(deployments: parts.deployments)
-        keys = Dictionary(parts.keys.map { ($0.hash, $0) }, uniquingKeysWith: { _, last in last })
+        keys = KeyTable(parts.keys)
         teams = Dictionary(parts.teams.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         users = Dictionary(parts.users.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         credentials = Dictionary(parts.credentials.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })

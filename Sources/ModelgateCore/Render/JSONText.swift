@@ -1,12 +1,26 @@
-/// Minimal JSON text writer for the few fixed documents modelgate emits.
+/// Minimal JSON text writer for the few fixed documents modelgate emits, and the one JSON string
+/// quoting that the HTTP error documents and the log lines share.
 ///
-/// Output is pure ASCII (non-ASCII is `\u`-escaped) so the same text is safe in a header value.
-struct JSONText {
+/// Decision documents are pure ASCII (non-ASCII is `\u`-escaped) so the same text is safe in a
+/// header value.
+public struct JSONText {
     private(set) var text = ""
 
-    static func quoted(_ value: String) -> String {
-        var out = "\""
+    /// `value` as a JSON string literal with non-ASCII `\u`-escaped, so the literal is also a safe
+    /// header value (log lines keep UTF-8: `asciiOnly: false`).
+    public static func quoted(_ value: String) -> String { quoted(value, asciiOnly: true) }
+
+    /// `value` as a JSON string literal, non-ASCII kept as UTF-8 unless `asciiOnly`.
+    public static func quoted(_ value: String, asciiOnly: Bool) -> String {
+        var out = ""
         out.reserveCapacity(value.utf8.count + 2)
+        appendQuoted(value, to: &out, asciiOnly: asciiOnly)
+        return out
+    }
+
+    /// Appends `value` as a JSON string literal (see `quoted`).
+    public static func appendQuoted(_ value: String, to out: inout String, asciiOnly: Bool = true) {
+        out += "\""
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -14,16 +28,16 @@ struct JSONText {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value >= 0x7F:
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (asciiOnly && scalar.value > 0x7F):
                 for unit in String(scalar).utf16 { out += "\\u" + hex4(unit) }
             default: out.unicodeScalars.append(scalar)
             }
         }
-        return out + "\""
+        out += "\""
     }
 
     static func quotedOrNull(_ value: String?) -> String {
-        value.map(quoted) ?? "null"
+        value.map { quoted($0) } ?? "null"
     }
 
     /// `{"a":1,"b":"x"}` from already-encoded member values, in order.

@@ -1,6 +1,6 @@
 /// One provider route shape: recognises its paths among canonical segments (mount prefix
 /// already removed) and says where the request names its models.
-protocol RouteRecognizer {
+protocol RouteRecognizer: SendableMetatype {
     static var families: RouteFamilies { get }
     static func recognize(_ segments: ArraySlice<PathSegment>, query: QueryParameters) -> RecognizedRoute?
 }

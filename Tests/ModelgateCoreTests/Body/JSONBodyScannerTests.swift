@@ -81,4 +81,30 @@ struct JSONBodyScannerTests {
         #expect(rejects(Array(#"{"session":{"model":1}}"#.utf8)))
         #expect(rejects(Array(#"{"session":"x"}"#.utf8)))
     }
+
+    /// The string scan reads 32, 16 and 8 bytes at a time: every kind of byte that needs
+    /// attention, at every offset across those windows and in strings of every length up to
+    /// beyond two windows, is found and judged as a byte-at-a-time reader would.
+    @Test func everyOffsetOfEveryWindowIsChecked() {
+        let insertions: [(bytes: [UInt8], valid: Bool)] = [
+            (Array(#"\""#.utf8), true), (Array(#"\\"#.utf8), true), (Array(#"\n"#.utf8), true),
+            (Array(#"\u00e9"#.utf8), true), ([0xC3, 0xA9], true), ([0xE6, 0x9D, 0xB1], true),
+            ([0xF0, 0x9F, 0x98, 0x80], true), ([0x1F], false), ([0x00], false), ([0x7F], true),
+            ([0xC3], false), ([0xC0, 0xAF], false), ([0xED, 0xA0, 0x80], false), ([0xE0, 0x80, 0xAF], false),
+            ([0xF4, 0x90, 0x80, 0x80], false), ([0xFF], false), (Array(#"\x"#.utf8), false), (Array(#"\u12"#.utf8), false),
+        ]
+        for length in 0..<72 {
+            for offset in 0...length {
+                for (bytes, valid) in insertions {
+                    let content = Array(repeating: UInt8(ascii: "a"), count: offset) + bytes
+                        + Array(repeating: UInt8(ascii: "z"), count: length - offset)
+                    let body = Array(#"{"x":""#.utf8) + content + Array(#"","model":"m"}"#.utf8)
+                    #expect(rejects(body) == !valid, "length \(length), offset \(offset), bytes \(bytes)")
+                }
+                // The body ends inside the string: never accepted, never read past the end.
+                let cut = Array(#"{"x":""#.utf8) + Array(repeating: UInt8(ascii: "a"), count: length)
+                #expect(rejects(cut), "truncated at \(length)")
+            }
+        }
+    }
 }
