@@ -38,7 +38,10 @@ enum CLI {
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { _, new in new }
+        // A clean environment, except the sanitizers' options: under ASan the child must get the
+        // run's `ASAN_OPTIONS` (docs/FUZZING.md turns leak checking off for the toolchain's own leaks).
+        let sanitizerOptions = ProcessInfo.processInfo.environment.filter { $0.key.hasSuffix("SAN_OPTIONS") }
+        process.environment = ["PATH": "/usr/bin:/bin"].merging(sanitizerOptions) { _, new in new }.merging(environment) { _, new in new }
         process.standardOutput = try FileHandle(forWritingTo: stdout)
         process.standardError = try FileHandle(forWritingTo: stderr)
         process.standardInput = FileHandle.nullDevice
