@@ -4,8 +4,16 @@ public struct Decision: Sendable {
     /// 200 on allow, else the deny reason's status.
     public var status: Int
     public var reason: DenyReason?
-    /// Human-readable, never holds a key or secret.
-    public var message: String
+    /// Human-readable, never holds a key or secret, at most 1 KiB.
+    ///
+    /// An allow's message is written only when read: `/check` and gRPC never send it on allow
+    /// and allows are logged without it, so building it (interpolation, redaction, the cut) on
+    /// every check was a sixth of a path-routed decision's instructions.
+    public var message: String {
+        get { text.rendered }
+        set { text = .literal(newValue) }
+    }
+    var text: DecisionText
     /// `"model"` when the denial is about a model, else nil (OpenAI error shape).
     public var param: String?
     public var models: [NamedModel]
@@ -35,7 +43,7 @@ public struct Decision: Sendable {
         self.allow = allow
         self.status = status
         self.reason = reason
-        self.message = message
+        self.text = .literal(message)
         self.param = param
         self.models = models
         self.modelGroup = modelGroup
@@ -53,6 +61,22 @@ public struct Decision: Sendable {
     /// A denial with the reason's status.
     public static func deny(_ reason: DenyReason, _ message: String, param: String? = nil) -> Decision {
         Decision(allow: false, status: reason.httpStatus, reason: reason, message: message, param: param)
+    }
+}
+
+/// A decision's message, as given or as the parts of an allow's message.
+enum DecisionText: Sendable {
+    case literal(String)
+    /// "allowed: 'model' → model group 'group' via provider", with what the request presented
+    /// redacted and the result cut to `DecisionEngine.maximumMessageBytes`.
+    case allowed(model: String, group: String, provider: String, presented: PresentedCredentials)
+
+    var rendered: String {
+        switch self {
+        case .literal(let message): return message
+        case .allowed(let model, let group, let provider, let presented):
+            return DecisionEngine.bounded(presented.redacting("allowed: '\(model)' → model group '\(group)' via \(provider)"))
+        }
     }
 }
 

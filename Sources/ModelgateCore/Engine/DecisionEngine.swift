@@ -9,8 +9,11 @@ public enum DecisionEngine {
     public static func decide(_ request: CheckRequest, in snapshot: PolicySnapshot, now: Date) -> Decision {
         var decision = pipeline(request, in: snapshot, now: now)
         // Messages quote the path and model names; a client that put its key there would see it
-        // logged. No message holds a credential value the request presented.
-        decision.message = bounded(PresentedCredentials(request).redacting(decision.message))
+        // logged. No message holds a credential value the request presented. (An allow's
+        // message is redacted and cut when it is read; see `Decision.message`.)
+        if case .literal(let message) = decision.text {
+            decision.text = .literal(bounded(PresentedCredentials(request).redacting(message)))
+        }
         return decision
     }
 

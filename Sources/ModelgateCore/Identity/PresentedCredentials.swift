@@ -10,7 +10,7 @@ import Darwin
 /// Runs on every decision, and almost no message quotes a credential: the values are read as
 /// slices of the request and looked for byte by byte, so the usual answer ("not there") costs
 /// no allocation and no Foundation string search.
-struct PresentedCredentials {
+struct PresentedCredentials: Sendable {
     /// Shorter values are left alone: they would blank out ordinary words of a message, and a
     /// real key is longer.
     static let minimumLength = 6

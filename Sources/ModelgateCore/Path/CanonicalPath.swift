@@ -69,7 +69,7 @@ public struct CanonicalPath: Sendable {
         if bytes.isEmpty { return .failure(.emptySegment) }
         let decoded: String
         let hasEncodedSlash: Bool
-        if bytes.contains(UInt8(ascii: "%")) {
+        if find(UInt8(ascii: "%"), in: bytes, from: 0) != nil {
             guard let decodedBytes = PercentDecoding.decode(bytes) else { return .failure(.badPercentEncoding) }
             if let problem = forbiddenByte(in: decodedBytes) { return .failure(problem) }
             guard let text = String(validating: decodedBytes, as: UTF8.self) else { return .failure(.invalidUTF8) }
@@ -88,17 +88,38 @@ public struct CanonicalPath: Sendable {
     }
 
     /// `;`, `\`, NUL and control characters, raw or decoded: servers disagree on all of them.
-    static func forbiddenByte<Bytes: Sequence<UInt8>>(in bytes: Bytes) -> PathProblem? {
-        for byte in bytes {
-            switch byte {
+    static func forbiddenByte(in bytes: UnsafeBufferPointer<UInt8>) -> PathProblem? {
+        var index = 0
+        // Eight bytes at a time while none can be forbidden (every segment of a real path).
+        while index + 8 <= bytes.count, !mayBeForbidden(UnsafeRawPointer(bytes.baseAddress!).loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+            index += 8
+        }
+        while index < bytes.count {
+            switch bytes[index] {
             case UInt8(ascii: ";"): return .forbiddenCharacter("';'")
             case UInt8(ascii: "\\"): return .forbiddenCharacter("a backslash")
             case UInt8(ascii: "#"): return .forbiddenCharacter("'#'")
             case 0: return .forbiddenCharacter("a NUL byte")
             case 1..<0x20, 0x7F: return .forbiddenCharacter("a control character")
-            default: continue
+            default: index += 1
             }
         }
         return nil
+    }
+
+    static func forbiddenByte(in bytes: [UInt8]) -> PathProblem? {
+        bytes.withUnsafeBufferPointer { forbiddenByte(in: $0) }
+    }
+
+    /// False when none of the eight bytes is below 0x20, 0x7F, `;`, `\` or `#` (SWAR: a byte of
+    /// `x ^ c` is zero where `x` holds `c`; true may be a false alarm, which the byte loop settles).
+    @inline(__always)
+    private static func mayBeForbidden(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        // Below 0x20: subtracting 0x20 borrows into the high bit (for bytes under 0x80).
+        let control = (word &- ones &* 0x20) & ~word & highs != 0
+        return control || hasZero(word ^ (ones &* 0x7F)) || hasZero(word ^ (ones &* 0x3B))
+            || hasZero(word ^ (ones &* 0x5C)) || hasZero(word ^ (ones &* 0x23))
     }
 }

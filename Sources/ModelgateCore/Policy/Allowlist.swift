@@ -13,12 +13,13 @@ public enum Allowlist {
         if entries.isEmpty { return true }
         // Looked up once, not once per entry.
         let accessGroups = catalog.accessGroups(of: match.group)
+        let members = catalog.deployments(inGroup: match.group)
         for entry in entries {
             if entry == allModels || entry == "*" { return true }
             if accessGroups.contains(entry) { return true }
             if WildcardPattern.hasWildcard(entry) {
-                if anyCandidateName(match, in: catalog, { WildcardPattern.matches(entry, $0) }) { return true }
-            } else if anyCandidateName(match, in: catalog, { $0 == entry }) {
+                if anyCandidateName(match, members, in: catalog, { WildcardPattern.matches(entry, $0) }) { return true }
+            } else if anyCandidateName(match, members, in: catalog, { $0 == entry }) {
                 return true
             }
         }
@@ -28,15 +29,16 @@ public enum Allowlist {
     /// The names an allowlist entry may match for this group.
     static func candidateNames(_ match: GroupMatch, in catalog: ModelCatalog) -> [String] {
         var names: [String] = []
-        _ = anyCandidateName(match, in: catalog) { names.append($0); return false }
+        _ = anyCandidateName(match, catalog.deployments(inGroup: match.group), in: catalog) { names.append($0); return false }
         return names
     }
 
     /// Offers each of `candidateNames` to `test`, in order, until one passes; builds no list
     /// (this runs for every allowlist entry of every check).
-    static func anyCandidateName(_ match: GroupMatch, in catalog: ModelCatalog, _ test: (String) -> Bool) -> Bool {
+    /// `members` is `catalog.deployments(inGroup: match.group)`.
+    static func anyCandidateName(_ match: GroupMatch, _ members: [Int], in catalog: ModelCatalog, _ test: (String) -> Bool) -> Bool {
         if test(match.group) { return true }
-        for index in catalog.deployments(inGroup: match.group) {
+        for index in members {
             let deployment = catalog.deployments[index]
             if test(catalog.providerQualifiedIDs[index]) || test(deployment.litellmModel) { return true }
             if deployment.isProviderWildcard, let concrete = match.concreteID, match.deployments.contains(index),

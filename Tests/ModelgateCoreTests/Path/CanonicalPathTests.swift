@@ -49,4 +49,21 @@ struct CanonicalPathTests {
         #expect(problem("/x?a=1&a=2") == .repeatedQueryParameter("a"))
         #expect(problem("/x?a=%G1") == .badPercentEncoding)
     }
+
+    /// The eight-bytes-at-a-time test must never pass over a forbidden byte: every byte value,
+    /// at every position of a segment long enough for two whole words and a tail.
+    @Test func forbiddenBytesAreFoundAtEveryPosition() {
+        for value in 0...255 {
+            let byte = UInt8(value)
+            let forbidden = byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: ";") || byte == UInt8(ascii: "\\")
+                || byte == UInt8(ascii: "#")
+            for position in 0..<19 {
+                var segment = [UInt8](repeating: UInt8(ascii: "a"), count: 19)
+                segment[position] = byte
+                #expect((CanonicalPath.forbiddenByte(in: segment) != nil) == forbidden, "byte \(value) at \(position)")
+            }
+        }
+        // Bytes of multi-byte UTF-8 (0x80 and up) are never forbidden, whatever surrounds them.
+        #expect(CanonicalPath.forbiddenByte(in: Array("模型-модель-🙂-claude".utf8)) == nil)
+    }
 }

@@ -18,14 +18,16 @@ enum CredentialStage {
             denial.provider = deployment.provider.rawValue
             return denial
         }
-        let primary = context.named[0]
-        return Decision(
-            allow: true, status: 200,
-            message: "allowed: '\(primary.id)' → model group '\(match.group)' via \(deployment.provider.rawValue)",
+        var allow = Decision(
+            allow: true, status: 200, message: "",
             models: context.named, modelGroup: match.group, modelID: match.concreteID ?? deployment.modelID,
             provider: deployment.provider.rawValue, keyAlias: context.key?.alias, teamID: context.key?.teamID,
             userID: context.key?.userID, routeShape: context.route?.endpoint, credential: credential,
             removeHeaders: context.credentialHeadersToRemove(keeping: credential?.headerName),
             removeQueryParameters: context.queryHadKey ? ["key"] : [])
+        allow.text = .allowed(
+            model: context.named[0].id, group: match.group, provider: deployment.provider.rawValue,
+            presented: PresentedCredentials(context.request))
+        return allow
     }
 }
