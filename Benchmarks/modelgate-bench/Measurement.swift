@@ -15,11 +15,16 @@ struct Budget {
     /// Bounds on operations per round.
     var minOperations: Int
     var maxOperations: Int
+    /// Passes over a suite's rows (route shapes, policy sizes), one row after the other in each
+    /// pass; a row reports the median of its passes. The rounds of one row are consecutive, so a
+    /// few seconds of a busy neighbour would otherwise land on one row only and make rows that
+    /// should be equal differ (a run at 159a40d put the 10-key row at 1.8× the 100k-key one).
+    var passes: Int
 
     static let full = Budget(
-        warmUpNanos: 200_000_000, roundNanos: 200_000_000, rounds: 7, minOperations: 5, maxOperations: 200_000)
+        warmUpNanos: 200_000_000, roundNanos: 200_000_000, rounds: 7, minOperations: 5, maxOperations: 200_000, passes: 3)
     static let smoke = Budget(
-        warmUpNanos: 2_000_000, roundNanos: 10_000_000, rounds: 1, minOperations: 1, maxOperations: 2_000)
+        warmUpNanos: 2_000_000, roundNanos: 10_000_000, rounds: 1, minOperations: 1, maxOperations: 2_000, passes: 1)
 }
 
 /// Latency of one operation, in nanoseconds, and its heap allocations.
@@ -33,6 +38,16 @@ struct LatencyResult {
     /// Share of wall time the thread was on a CPU while timing (median over rounds): well
     /// below 1 means other processes took the CPU and the percentiles include waiting.
     var cpuShare: Double
+}
+
+extension LatencyResult {
+    /// The median of each figure over several passes of the same benchmark.
+    static func median(of passes: [LatencyResult]) -> LatencyResult {
+        LatencyResult(
+            p50: Measure.median(passes.map(\.p50)), p99: Measure.median(passes.map(\.p99)),
+            mean: Measure.median(passes.map(\.mean)), allocations: Measure.median(passes.map(\.allocations)),
+            operations: passes.map(\.operations).reduce(0, +), cpuShare: Measure.median(passes.map(\.cpuShare)))
+    }
 }
 
 /// Throughput of an operation over `bytes` bytes.

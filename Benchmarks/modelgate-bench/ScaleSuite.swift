@@ -13,11 +13,19 @@ enum ScaleSuite {
             "Scale: decision latency and memory by policy size",
             columns: ["keys", "groups", "snapshot build", "RSS idle", "RSS with snapshot", "after malloc_trim", "peak RSS",
                       "Bedrock path p50", "p99", "OpenAI 1 KB p50", "p99", "CPU share"])
-        for (keys, groups) in smoke ? smokeSizes : fullSizes {
-            let fields = try spawnWorker(keys: keys, groups: groups, smoke: smoke)
+        let sizes = smoke ? smokeSizes : fullSizes
+        // Every size once per pass, sizes in turn; each figure is the median over the passes.
+        var passes = [[[String: String]]](repeating: [], count: sizes.count)
+        for _ in 0..<budget.passes {
+            for (row, (keys, groups)) in sizes.enumerated() {
+                passes[row].append(try spawnWorker(keys: keys, groups: groups, smoke: smoke))
+            }
+        }
+        for ((keys, groups), workers) in zip(sizes, passes) {
             func value(_ name: String) throws -> Double {
-                guard let text = fields[name], let number = Double(text) else { throw BenchError("scale worker: no \(name)") }
-                return number
+                let numbers = workers.compactMap { $0[name].flatMap(Double.init) }
+                guard numbers.count == workers.count else { throw BenchError("scale worker: no \(name)") }
+                return Measure.median(numbers)
             }
             table.add([
                 String(keys), String(groups), Format.fixed(try value("build_ms"), digits: 0) + " ms",
@@ -32,6 +40,7 @@ enum ScaleSuite {
         }
         table.notes = [
             "RSS idle: the worker process before building the policy; RSS with snapshot: right after building it and dropping the `PolicyParts` it came from (freed heap the allocator keeps counts); after malloc_trim: the same once glibc has handed the build's freed heap back (`malloc_trim(0)`, which a server can call after swapping in a snapshot); peak RSS (VmHWM) includes the build, when parts and snapshot coexist.",
+            "Each size runs in \(budget.passes) worker processes, sizes taken in turn; every figure is the median over them.",
             "Keys: half bound to a team, a third to a user, each with a 7-entry allowlist (groups, an access group, a glob). Filler groups spread over openai/bedrock/vertex_ai/azure. Checks rotate over up to 4,096 keys spread evenly over the whole key table.",
         ]
         return table
