@@ -15,14 +15,14 @@ struct Budget {
     /// Bounds on operations per round.
     var minOperations: Int
     var maxOperations: Int
-    /// Passes over a suite's rows (route shapes, policy sizes), one row after the other in each
-    /// pass; a row reports the median of its passes. The rounds of one row are consecutive, so a
-    /// few seconds of a busy neighbour would otherwise land on one row only and make rows that
+    /// Passes of the scale suite over its policy sizes, one size after the other in each pass;
+    /// a size reports the median of its passes. A worker's rounds are consecutive, so a few
+    /// seconds of a busy neighbour would otherwise land on one size only and make sizes that
     /// should be equal differ (a run at 159a40d put the 10-key row at 1.8× the 100k-key one).
     var passes: Int
 
     static let full = Budget(
-        warmUpNanos: 200_000_000, roundNanos: 200_000_000, rounds: 7, minOperations: 5, maxOperations: 200_000, passes: 3)
+        warmUpNanos: 200_000_000, roundNanos: 200_000_000, rounds: 7, minOperations: 5, maxOperations: 200_000, passes: 5)
     static let smoke = Budget(
         warmUpNanos: 2_000_000, roundNanos: 10_000_000, rounds: 1, minOperations: 1, maxOperations: 2_000, passes: 1)
 }
