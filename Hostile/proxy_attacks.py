@@ -76,10 +76,7 @@ def main() -> int:
     failed = False
     try:
         for mode in args.proxies.split(","):
-            if mode.startswith("nginx"):
-                proxy = e2e.start_nginx(mode, workdir, svc.http_port, upstream_port, cert, key)
-            else:
-                proxy = e2e.start_envoy(mode, workdir, svc.http_port, svc.grpc_port, upstream_port, cert, key)
+            proxy = e2e.start_proxy(mode, workdir, svc.http_port, svc.grpc_port, upstream_port, cert, key)
             tried = wrong_allows = wrong_groups = refused = allowed = errors = 0
             try:
                 for case in suite["cases"]:

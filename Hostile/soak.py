@@ -235,10 +235,7 @@ def main() -> int:
     metrics = ""
     try:
         for mode in args.proxies.split(","):
-            if mode.startswith("nginx"):
-                proxy = e2e.start_nginx(mode, workdir, svc.http_port, upstream_port, cert, key)
-            else:
-                proxy = e2e.start_envoy(mode, workdir, svc.http_port, svc.grpc_port, upstream_port, cert, key)
+            proxy = e2e.start_proxy(mode, workdir, svc.http_port, svc.grpc_port, upstream_port, cert, key)
             try:
                 result, rss = asyncio.run(soak_one(proxy.ports["http"], svc, args.rate, args.seconds, args.connections))
             finally:

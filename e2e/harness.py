@@ -230,3 +230,11 @@ def start_envoy(mode: str, workdir: Path, modelgate_http: int, modelgate_grpc: i
                          "--log-level", "warn", "--log-path", str(log)], d / "stderr.log")
     m = Managed(mode, proc, log, {"http": listen, "https": tls_listen})
     return _ready(m, lambda: [wait_for_port(p, proc, what=mode, timeout=30) for p in (listen, tls_listen)])
+
+
+def start_proxy(mode: str, workdir: Path, modelgate_http: int, modelgate_grpc: int, upstream_port: int,
+                cert: Path, key: Path) -> Managed:
+    """`start_nginx` for an `nginx-*` mode, else `start_envoy`."""
+    if mode.startswith("nginx"):
+        return start_nginx(mode, workdir, modelgate_http, upstream_port, cert, key)
+    return start_envoy(mode, workdir, modelgate_http, modelgate_grpc, upstream_port, cert, key)

@@ -45,32 +45,27 @@ def encode(key, body):
     return b"\x00" + len(message).to_bytes(4, "big") + message
 
 
+def read_varint(data, position):
+    """The varint at `position` and the position after it."""
+    value, shift = 0, 0
+    while True:
+        byte = data[position]; position += 1
+        value |= (byte & 0x7F) << shift; shift += 7
+        if not byte & 0x80:
+            return value, position
+
+
 def fields(data):
     """Top-level (number, wire type, payload) of a protobuf message."""
     position = 0
     while position < len(data):
-        tag, shift = 0, 0
-        while True:
-            byte = data[position]; position += 1
-            tag |= (byte & 0x7F) << shift; shift += 7
-            if not byte & 0x80:
-                break
+        tag, position = read_varint(data, position)
         number, wire = tag >> 3, tag & 7
         if wire == 0:
-            value = 0; shift = 0
-            while True:
-                byte = data[position]; position += 1
-                value |= (byte & 0x7F) << shift; shift += 7
-                if not byte & 0x80:
-                    break
+            value, position = read_varint(data, position)
             yield number, wire, value
         elif wire == 2:
-            length, shift = 0, 0
-            while True:
-                byte = data[position]; position += 1
-                length |= (byte & 0x7F) << shift; shift += 7
-                if not byte & 0x80:
-                    break
+            length, position = read_varint(data, position)
             yield number, wire, data[position:position + length]
             position += length
         else:
