@@ -1,24 +1,28 @@
 /// One `model_list` entry: a deployment serving a model group through one provider.
-public struct Deployment: Sendable {
+///
+/// A class: the catalog never changes one after the snapshot is built, and the hot path reads
+/// several fields of the chosen deployment; a struct of nine references was copied (nine
+/// retains and releases) at every such read.
+public final class Deployment: Sendable {
     /// The group clients ask for (`model_name`).
-    public var groupName: String
-    public var provider: Provider
+    public let groupName: String
+    public let provider: Provider
     /// Provider-native id with LiteLLM's route prefixes removed
     /// (`bedrock/converse/anthropic.x-v2:0` → `anthropic.x-v2:0`); `*` for a provider wildcard.
-    public var modelID: String
+    public let modelID: String
     /// `litellm_params.model` exactly as configured.
-    public var litellmModel: String
+    public let litellmModel: String
     /// `litellm_params.api_key`, already resolved from the environment.
-    public var apiKey: Secret?
+    public let apiKey: Secret?
     /// Set when `api_key` reads `os.environ/NAME` and NAME was not set at load: the key is
     /// configured but unavailable, so choosing it denies `credential_unavailable`.
-    public var unresolvedAPIKey: String?
+    public let unresolvedAPIKey: String?
     /// `litellm_params.litellm_credential_name`.
-    public var credentialName: String?
+    public let credentialName: String?
     /// `litellm_params.tags` (tag filtering).
-    public var tags: [String]
+    public let tags: [String]
     /// `model_info.access_groups`.
-    public var accessGroups: [String]
+    public let accessGroups: [String]
 
     public init(
         groupName: String, provider: Provider, modelID: String, litellmModel: String,
@@ -34,11 +38,13 @@ public struct Deployment: Sendable {
         self.credentialName = credentialName
         self.tags = tags
         self.accessGroups = accessGroups
+        providerQualifiedID = "\(provider.rawValue)/\(modelID)"
+        isProviderWildcard = modelID.containsByte(UInt8(ascii: "*"))
     }
 
     /// `provider/id` as wildcards match it (`bedrock/us.anthropic.claude-sonnet-4-6`).
-    public var providerQualifiedID: String { "\(provider.rawValue)/\(modelID)" }
+    public let providerQualifiedID: String
 
     /// A deployment like `openai/*` serves every id of its provider.
-    public var isProviderWildcard: Bool { modelID.containsByte(UInt8(ascii: "*")) }
+    public let isProviderWildcard: Bool
 }

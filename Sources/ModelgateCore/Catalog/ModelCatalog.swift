@@ -6,14 +6,16 @@ public struct GroupMatch: Sendable, Equatable {
     /// The provider-native id the upstream is asked for (for wildcard deployments, the
     /// requested id; else the deployment's own).
     public var concreteID: String?
+    /// `group`'s position in `ModelCatalog.groups`: per-group facts are read by it on the hot
+    /// path instead of hashing the name again.
+    var groupIndex: Int
 }
 
 /// Forward (group → deployments) and reverse (provider + native id → groups) indexes over
-/// `model_list`, built once per snapshot.
-public struct ModelCatalog: Sendable {
+/// `model_list`, built once per snapshot. A class, so that a stage holding it costs one retain,
+/// not one per index.
+public final class ModelCatalog: Sendable {
     public let deployments: [Deployment]
-    /// `providerQualifiedID` of each deployment, built once.
-    let providerQualifiedIDs: [String]
     /// Group names in `model_list` order (first appearance).
     public let groups: [String]
     private let deploymentsByGroup: [String: [Int]]
@@ -27,10 +29,19 @@ public struct ModelCatalog: Sendable {
     private let accessGroupMembers: [String: Set<String>]
     /// Group → the access groups it is in (the same relation, read the other way).
     private let accessGroupsByGroup: [String: [String]]
+    /// The same two relations by group index (`GroupMatch.groupIndex`).
+    private let deploymentsByGroupIndex: [[Int]]
+    private let accessGroupsByGroupIndex: [[String]]
+    /// Per deployment, its group's index.
+    private let groupIndexOfDeployment: [Int]
 
     private struct ProviderModelKey: Hashable {
         var provider: Provider
         var id: String
+
+        // The id alone spreads the keys; hashing the provider's name too cost a second string
+        // hash per lookup for nothing. Equality still compares both.
+        func hash(into hasher: inout Hasher) { hasher.combine(id) }
     }
 
     public init(deployments: [Deployment]) {
@@ -55,7 +66,6 @@ public struct ModelCatalog: Sendable {
             }
         }
         self.groups = groups
-        providerQualifiedIDs = deployments.map(\.providerQualifiedID)
         wildcardPatterns = wildcards.map { index in
             let deployment = deployments[index]
             return (WildcardPattern(deployment.groupName), WildcardPattern(deployment.modelID),
@@ -71,6 +81,10 @@ public struct ModelCatalog: Sendable {
             for member in members { byMember[member, default: []].append(accessGroup) }
         }
         accessGroupsByGroup = byMember
+        let indexOfGroup = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1, $0) })
+        deploymentsByGroupIndex = groups.map { byGroup[$0] ?? [] }
+        accessGroupsByGroupIndex = groups.map { byMember[$0] ?? [] }
+        groupIndexOfDeployment = deployments.map { indexOfGroup[$0.groupName]! }
     }
 
     public func deployments(inGroup group: String) -> [Int] {
@@ -78,6 +92,16 @@ public struct ModelCatalog: Sendable {
     }
 
     public func isGroup(_ name: String) -> Bool { deploymentsByGroup[name] != nil }
+
+    /// The deployments of the matched group, by index (no hashing).
+    func deployments(of match: GroupMatch) -> [Int] {
+        deploymentsByGroupIndex[match.groupIndex]
+    }
+
+    /// The access groups of the matched group, by index (no hashing).
+    func accessGroups(of match: GroupMatch) -> [String] {
+        accessGroupsByGroupIndex[match.groupIndex]
+    }
 
     /// The access groups `group` belongs to (usually none or one).
     public func accessGroups(of group: String) -> [String] {
@@ -103,7 +127,7 @@ public struct ModelCatalog: Sendable {
             if let publisher {
                 found += byProviderAndID[ProviderModelKey(provider: provider, id: "\(publisher)/\(id)")] ?? []
             }
-            var matches = group(found.sorted(), concreteID: nil)
+            var matches = group(found.count > 1 ? found.sorted() : found, concreteID: nil)
             matches += wildcardMatches(id, provider: provider)
             if !matches.isEmpty { return ordered(matches) }
             let inGroup = deployments(inGroup: id).filter { deployments[$0].provider == provider }
@@ -133,7 +157,10 @@ public struct ModelCatalog: Sendable {
                     concrete = deployment.modelID
                 }
             }
-            if let concrete { matches.append(GroupMatch(group: deployment.groupName, deployments: [index], concreteID: concrete)) }
+            if let concrete {
+                matches.append(GroupMatch(
+                    group: deployment.groupName, deployments: [index], concreteID: concrete, groupIndex: groupIndexOfDeployment[index]))
+            }
         }
         return matches
     }
@@ -146,7 +173,7 @@ public struct ModelCatalog: Sendable {
             if let at = matches.firstIndex(where: { $0.group == name }) {
                 matches[at].deployments.append(index)
             } else {
-                matches.append(GroupMatch(group: name, deployments: [index], concreteID: concreteID))
+                matches.append(GroupMatch(group: name, deployments: [index], concreteID: concreteID, groupIndex: groupIndexOfDeployment[index]))
             }
         }
         return matches
@@ -164,6 +191,7 @@ public struct ModelCatalog: Sendable {
                 merged.append(match)
             }
         }
-        return merged.sorted { (deploymentsByGroup[$0.group]?.first ?? 0) < (deploymentsByGroup[$1.group]?.first ?? 0) }
+        // Group indices follow first appearance in `model_list`.
+        return merged.sorted { $0.groupIndex < $1.groupIndex }
     }
 }

@@ -11,7 +11,7 @@ public enum ProviderCredentialHeader {
                 headerName: "x-goog-api-key", headerValue: secret, queryParameter: (name: "key", value: secret))
         default:
             // OpenAI, Vertex AI and Bedrock API keys, and OpenAI-compatible providers.
-            return InjectedCredential(headerName: "authorization", headerValue: Secret("Bearer \(secret.reveal)"))
+            return InjectedCredential(headerName: "authorization", headerValue: Secret(bearer: secret))
         }
     }
 }

@@ -40,10 +40,26 @@ public struct Decision: Sendable {
         userID: String? = nil, routeShape: String? = nil, credential: InjectedCredential? = nil,
         removeHeaders: [String] = [], removeQueryParameters: [String] = []
     ) {
+        self.init(
+            allow: allow, status: status, reason: reason, text: .literal(message), param: param, models: models,
+            modelGroup: modelGroup, modelID: modelID, provider: provider, keyAlias: keyAlias, teamID: teamID,
+            userID: userID, routeShape: routeShape, credential: credential, removeHeaders: removeHeaders,
+            removeQueryParameters: removeQueryParameters)
+    }
+
+    /// Every field given; the allow path builds its decision in one go through this, since
+    /// setting a field of a finished `Decision` copied all seventeen of them.
+    init(
+        allow: Bool, status: Int, reason: DenyReason?, text: DecisionText, param: String?,
+        models: [NamedModel], modelGroup: String?, modelID: String?,
+        provider: String?, keyAlias: String?, teamID: String?,
+        userID: String?, routeShape: String?, credential: InjectedCredential?,
+        removeHeaders: [String], removeQueryParameters: [String]
+    ) {
         self.allow = allow
         self.status = status
         self.reason = reason
-        self.text = .literal(message)
+        self.text = text
         self.param = param
         self.models = models
         self.modelGroup = modelGroup

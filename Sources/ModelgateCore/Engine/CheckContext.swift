@@ -1,5 +1,16 @@
 import struct Foundation.Date
 
+/// What the catalog, allowlist and tag stages learn about one named model; one array of these
+/// rather than one array per stage, so a check allocates one array for them, not three.
+struct ModelResolution {
+    /// CatalogStage: the groups that can serve the model.
+    var matches: [GroupMatch]
+    /// AllowlistStage: those every level allows.
+    var allowed: [GroupMatch] = []
+    /// TagStage: the chosen group and deployment.
+    var chosen: (match: GroupMatch, deployment: Int)?
+}
+
 /// What the pipeline has learned about one request so far; each stage reads it and adds to it.
 struct CheckContext {
     let request: CheckRequest
@@ -17,12 +28,8 @@ struct CheckContext {
     // ModelNamingStage: primary first.
     var named: [NamedModel] = []
     var bodyTags: [String] = []
-    // CatalogStage: one entry per `named`.
-    var matches: [[GroupMatch]] = []
-    // AllowlistStage: per `named`, the matches every level allows.
-    var allowed: [[GroupMatch]] = []
-    // TagStage: per `named`, the chosen group and deployment.
-    var chosen: [(match: GroupMatch, deployment: Int)] = []
+    // CatalogStage, AllowlistStage, TagStage: one entry per `named`.
+    var resolutions: [ModelResolution] = []
 
     init(request: CheckRequest, snapshot: PolicySnapshot, now: Date) {
         self.request = request

@@ -7,14 +7,14 @@ import struct Foundation.Date
 public enum DecisionEngine {
     /// Decides `request` against `snapshot` as of `now` (key expiry). Pure: same inputs, same answer.
     public static func decide(_ request: CheckRequest, in snapshot: PolicySnapshot, now: Date) -> Decision {
-        var decision = pipeline(request, in: snapshot, now: now)
+        let decision = pipeline(request, in: snapshot, now: now)
         // Messages quote the path and model names; a client that put its key there would see it
         // logged. No message holds a credential value the request presented. (An allow's
         // message is redacted and cut when it is read; see `Decision.message`.)
-        if case .literal(let message) = decision.text {
-            decision.text = .literal(bounded(PresentedCredentials(request).redacting(message)))
-        }
-        return decision
+        guard case .literal(let message) = decision.text else { return decision }
+        var redacted = decision
+        redacted.text = .literal(bounded(PresentedCredentials(request).redacting(message)))
+        return redacted
     }
 
     /// The longest message a decision carries, in UTF-8 bytes.

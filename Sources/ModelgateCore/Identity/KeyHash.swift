@@ -7,8 +7,13 @@ public struct KeyHash: Hashable, Sendable, CustomStringConvertible {
 
     /// Hashes a raw key (`sk-…`).
     public init(hashing key: String) {
-        var key = key
-        let digest = key.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        self.init(hashing: key[...])
+    }
+
+    /// Hashes a raw key given as a slice of the header it came in.
+    public init(hashing key: Substring) {
+        let digest = key.utf8.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+            ?? SHA256.hash(data: Array(key.utf8))
         // Big-endian words, read straight from the digest (no temporary array on the hot path).
         (w0, w1, w2, w3) = digest.withUnsafeBytes { raw in
             func word(_ i: Int) -> UInt64 { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }

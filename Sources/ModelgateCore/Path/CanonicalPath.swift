@@ -70,6 +70,7 @@ public struct CanonicalPath: Sendable {
         let decoded: String
         let hasEncodedSlash: Bool
         if find(UInt8(ascii: "%"), in: bytes, from: 0) != nil {
+            if let ascii = decodedASCII(raw, bytes: bytes) { return ascii }
             guard let decodedBytes = PercentDecoding.decode(bytes) else { return .failure(.badPercentEncoding) }
             if let problem = forbiddenByte(in: decodedBytes) { return .failure(problem) }
             guard let text = String(validating: decodedBytes, as: UTF8.self) else { return .failure(.invalidUTF8) }
@@ -85,6 +86,35 @@ public struct CanonicalPath: Sendable {
         // Only a one- or two-byte text can equal "." or "..": most segments skip the comparison.
         if decoded.utf8.count <= 2, decoded == "." || decoded == ".." { return .failure(.dotSegment) }
         return .success(PathSegment(decoded: decoded, raw: raw, hasEncodedSlash: hasEncodedSlash))
+    }
+
+    /// An escaped segment decoded straight into its `String` when the result is ASCII (a boto3
+    /// ARN, `%3A` and `%2F`): no intermediate byte array, and ASCII needs no validation. Nil
+    /// when the decoded bytes are not all ASCII; then `segment` reads it the general way.
+    private static func decodedASCII(_ raw: Substring, bytes: UnsafeBufferPointer<UInt8>) -> Result<PathSegment, PathProblem>? {
+        var outcome: Result<Bool, PathProblem> = .success(false)
+        var nonASCII = false
+        let text = String(unsafeUninitializedCapacity: bytes.count) { buffer in
+            guard let length = PercentDecoding.decode(bytes, into: buffer, plusIsSpace: false) else {
+                outcome = .failure(.badPercentEncoding)
+                return 0
+            }
+            let decoded = UnsafeBufferPointer(rebasing: buffer[..<length])
+            var high: UInt8 = 0
+            for byte in decoded { high |= byte }
+            // Not ASCII: leave the buffer empty, so that no repaired text is ever kept.
+            if high >= 0x80 { nonASCII = true; return 0 }
+            if let problem = forbiddenByte(in: decoded) { outcome = .failure(problem); return 0 }
+            outcome = .success(find(UInt8(ascii: "/"), in: decoded, from: 0) != nil)
+            return length
+        }
+        if nonASCII { return nil }
+        switch outcome {
+        case .failure(let problem): return .failure(problem)
+        case .success(let hasEncodedSlash):
+            if text.utf8.count <= 2, text == "." || text == ".." { return .failure(.dotSegment) }
+            return .success(PathSegment(decoded: text, raw: raw, hasEncodedSlash: hasEncodedSlash))
+        }
     }
 
     /// `;`, `\`, NUL and control characters, raw or decoded: servers disagree on all of them.

@@ -13,26 +13,36 @@ enum PercentDecoding {
     private static func decode(_ raw: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool) -> [UInt8]? {
         var malformed = false
         let out = [UInt8](unsafeUninitializedCapacity: raw.count) { buffer, written in
-            var index = 0
-            var length = 0
-            while index < raw.count {
-                let byte = raw[index]
-                if byte == UInt8(ascii: "%") {
-                    guard index + 2 < raw.count, let high = hexValue(raw[index + 1]), let low = hexValue(raw[index + 2]) else {
-                        malformed = true
-                        break
-                    }
-                    buffer[length] = high << 4 | low
-                    index += 3
-                } else {
-                    buffer[length] = plusIsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte
-                    index += 1
-                }
-                length += 1
+            if let length = decode(raw, into: buffer, plusIsSpace: plusIsSpace) {
+                written = length
+            } else {
+                malformed = true
+                written = 0
             }
-            written = length
         }
         return malformed ? nil : out
+    }
+
+    /// Decodes `raw` into `buffer` (at least `raw.count` bytes) and returns the decoded length,
+    /// or nil on a malformed escape.
+    static func decode(_ raw: UnsafeBufferPointer<UInt8>, into buffer: UnsafeMutableBufferPointer<UInt8>, plusIsSpace: Bool) -> Int? {
+        var index = 0
+        var length = 0
+        while index < raw.count {
+            let byte = raw[index]
+            if byte == UInt8(ascii: "%") {
+                guard index + 2 < raw.count, let high = hexValue(raw[index + 1]), let low = hexValue(raw[index + 2]) else {
+                    return nil
+                }
+                buffer[length] = high << 4 | low
+                index += 3
+            } else {
+                buffer[length] = plusIsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte
+                index += 1
+            }
+            length += 1
+        }
+        return length
     }
 
     @inline(__always)

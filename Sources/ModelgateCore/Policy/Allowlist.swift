@@ -12,8 +12,8 @@ public enum Allowlist {
     public static func allows(_ entries: [String], _ match: GroupMatch, in catalog: ModelCatalog) -> Bool {
         if entries.isEmpty { return true }
         // Looked up once, not once per entry.
-        let accessGroups = catalog.accessGroups(of: match.group)
-        let members = catalog.deployments(inGroup: match.group)
+        let accessGroups = catalog.accessGroups(of: match)
+        let members = catalog.deployments(of: match)
         for entry in entries {
             if entry == allModels || entry == "*" { return true }
             if accessGroups.contains(entry) { return true }
@@ -29,18 +29,18 @@ public enum Allowlist {
     /// The names an allowlist entry may match for this group.
     static func candidateNames(_ match: GroupMatch, in catalog: ModelCatalog) -> [String] {
         var names: [String] = []
-        _ = anyCandidateName(match, catalog.deployments(inGroup: match.group), in: catalog) { names.append($0); return false }
+        _ = anyCandidateName(match, catalog.deployments(of: match), in: catalog) { names.append($0); return false }
         return names
     }
 
     /// Offers each of `candidateNames` to `test`, in order, until one passes; builds no list
     /// (this runs for every allowlist entry of every check).
-    /// `members` is `catalog.deployments(inGroup: match.group)`.
+    /// `members` is `catalog.deployments(of: match)`.
     static func anyCandidateName(_ match: GroupMatch, _ members: [Int], in catalog: ModelCatalog, _ test: (String) -> Bool) -> Bool {
         if test(match.group) { return true }
         for index in members {
             let deployment = catalog.deployments[index]
-            if test(catalog.providerQualifiedIDs[index]) || test(deployment.litellmModel) { return true }
+            if test(deployment.providerQualifiedID) || test(deployment.litellmModel) { return true }
             if deployment.isProviderWildcard, let concrete = match.concreteID, match.deployments.contains(index),
                test("\(deployment.provider.rawValue)/\(concrete)") {
                 return true

@@ -17,18 +17,15 @@ public enum RouteTable {
 
     public static func match(_ path: CanonicalPath, method: String, in snapshot: PolicySnapshot) -> Result<RouteMatch, PathProblem> {
         let all = path.segments[...]
-        var readings: [(route: RecognizedRoute, offset: Int)] = []
+        var readings = Readings()
         collect(all, families: nil, offset: 0, query: path.query, into: &readings)
         for (prefix, families) in zip(snapshot.mountPrefixSegments, snapshot.mountPrefixFamilies) {
             if let rest = MountPrefix.strip(prefix, from: all) {
                 collect(rest, families: families, offset: prefix.count, query: path.query, into: &readings)
             }
         }
-        if readings.count > 1 {
-            // Two recognisers (or a mount and a bare reading) disagree: never guess.
-            let distinct = readings.dropFirst().contains { $0.route != readings[0].route }
-            if distinct { return .failure(.conflictingRoutes) }
-        }
+        // Two recognisers (or a mount and a bare reading) disagree: never guess.
+        if readings.disagree { return .failure(.conflictingRoutes) }
         if let (route, offset) = readings.first {
             for (index, segment) in path.segments.enumerated() where segment.hasEncodedSlash {
                 if route.slashAllowedSegment.map({ $0 + offset }) != index { return .failure(.encodedSlash) }
@@ -40,9 +37,24 @@ public enum RouteTable {
         return .success(.unknown)
     }
 
+    /// The first reading of the path, and whether any later one differs from it (the only
+    /// question asked of the others, so they are not kept: no array per check).
+    private struct Readings {
+        var first: (route: RecognizedRoute, offset: Int)?
+        var disagree = false
+
+        mutating func append(_ reading: (RecognizedRoute, Int)) {
+            if let first {
+                if first.route != reading.0 { disagree = true }
+            } else {
+                first = reading
+            }
+        }
+    }
+
     private static func collect(
         _ segments: ArraySlice<PathSegment>, families: RouteFamilies?, offset: Int, query: QueryParameters,
-        into readings: inout [(route: RecognizedRoute, offset: Int)]
+        into readings: inout Readings
     ) {
         for recognizer in recognizers {
             if let families, recognizer.families.isDisjoint(with: families) { continue }

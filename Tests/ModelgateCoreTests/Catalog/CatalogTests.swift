@@ -3,9 +3,9 @@ import Testing
 
 @Suite("Model catalog and wildcards")
 struct CatalogTests {
-    private func deployment(_ group: String, _ model: String, accessGroups: [String] = []) -> Deployment {
+    private func deployment(_ group: String, _ model: String, accessGroups: [String] = [], tags: [String] = []) -> Deployment {
         let (provider, id) = LiteLLMModelName.parse(model)
-        return Deployment(groupName: group, provider: provider, modelID: id, litellmModel: model, accessGroups: accessGroups)
+        return Deployment(groupName: group, provider: provider, modelID: id, litellmModel: model, tags: tags, accessGroups: accessGroups)
     }
 
     @Test func parsesLiteLLMModelNames() {
@@ -66,12 +66,10 @@ struct CatalogTests {
     }
 
     @Test func tagFilter() {
-        var tagged = [
-            deployment("g", "openai/a"), deployment("g", "openai/b"), deployment("g", "openai/c"),
+        let tagged = [
+            deployment("g", "openai/a", tags: ["free", "paid"]), deployment("g", "openai/b", tags: ["default"]),
+            deployment("g", "openai/c", tags: ["paid"]),
         ]
-        tagged[0].tags = ["free", "paid"]
-        tagged[1].tags = ["default"]
-        tagged[2].tags = ["paid"]
         let catalog = ModelCatalog(deployments: tagged)
         #expect(TagFilter.reachable([0, 1, 2], tags: [], in: catalog) == [1])
         #expect(TagFilter.reachable([0, 1, 2], tags: ["paid"], in: catalog) == [0, 2])

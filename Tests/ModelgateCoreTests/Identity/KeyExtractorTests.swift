@@ -18,6 +18,30 @@ struct KeyExtractorTests {
         #expect(key([("authorization", "Bearer ")]) == .missing)
     }
 
+    /// `bearerToken` reads ASCII values byte by byte; it must agree with the Character reading
+    /// (trim spaces and tabs, case-insensitive `bearer `) on every value, ASCII or not.
+    @Test func bearerTokenAgreesWithTheCharacterReading() {
+        func reference(_ value: String) -> Substring? {
+            var slice = value[...]
+            while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
+            while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
+            guard slice.count > 7, slice.prefix(7).lowercased() == "bearer " else { return nil }
+            return slice.dropFirst(7)
+        }
+        let pieces = ["Bearer ", "bearer ", "BEARER ", "BeArEr ", "Bearer", "Bearer\t", "Basic ", " ", "\t", "sk-1",
+                      "é", "\u{301}", "x", "  ", "Bearer\u{301} ", "Bearerx", "bearer  "]
+        var generator = SystemRandomNumberGenerator()
+        var values = pieces
+        for _ in 0..<3000 {
+            values.append((0..<Int.random(in: 1...4, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
+        for value in values {
+            let fast = KeyExtractor.bearerToken(value[...]).map(String.init)
+            let expected = reference(value).map(String.init)
+            #expect(fast == expected, "\(value.debugDescription)")
+        }
+    }
+
     @Test func sameKeyTwiceIsFineDifferentKeysAreNot() {
         #expect(key([("authorization", "Bearer sk-1"), ("x-api-key", "sk-1")], query: "sk-1") == .key("sk-1"))
         #expect(key([("authorization", "Bearer sk-1"), ("x-api-key", "sk-2")]) == .ambiguous)

@@ -17,6 +17,17 @@ struct CanonicalPathTests {
         #expect(try segments("/openai/deployments/gpt-4.1%20mini/x") == ["openai", "deployments", "gpt-4.1 mini", "x"])
     }
 
+    /// An escaped segment decodes on one of two paths: ASCII results straight into a String,
+    /// others through validation. Both must give the same readings.
+    @Test func decodesNonASCIIEscapesTheGeneralWay() throws {
+        #expect(try segments("/model/caf%C3%A9/x") == ["model", "café", "x"])
+        #expect(try segments("/model/%E2%9C%93%2Fok/x") == ["model", "✓/ok", "x"])
+        #expect(try CanonicalPath.parse("/model/%E2%9C%93%2Fok/x").get().segments[1].hasEncodedSlash)
+        #expect(try !CanonicalPath.parse("/model/caf%C3%A9/x").get().segments[1].hasEncodedSlash)
+        #expect(problem("/a/%C3%A9%00") == .forbiddenCharacter("a NUL byte"))
+        #expect(problem("/a/%C3") == .invalidUTF8)
+    }
+
     @Test func marksEncodedSlashes() throws {
         let path = try CanonicalPath.parse("/model/arn%2Fx/invoke").get()
         #expect(path.segments.map(\.hasEncodedSlash) == [false, true, false])

@@ -5,20 +5,24 @@ enum AllowlistStage {
     static func run(_ context: inout CheckContext) -> Decision? {
         let catalog = context.snapshot.catalog
         var worst: (level: AccessLevel, model: NamedModel)?
-        for (index, matches) in context.matches.enumerated() {
-            var allowed: [GroupMatch] = []
+        for index in context.resolutions.indices {
+            let matches = context.resolutions[index].matches
+            // Usually every match passes: then `matches` itself is the allowed list, no new array.
+            var allowed: [GroupMatch]?
             var firstFailure: AccessLevel?
-            for match in matches {
+            for (position, match) in matches.enumerated() {
                 if let level = failingLevel(match, context: context, catalog: catalog) {
                     firstFailure = firstFailure ?? level
+                    if allowed == nil { allowed = Array(matches[..<position]) }
                 } else {
-                    allowed.append(match)
+                    allowed?.append(match)
                 }
             }
-            if allowed.isEmpty, let level = firstFailure, worst.map({ level < $0.level }) ?? true {
+            let passing = allowed ?? matches
+            if passing.isEmpty, let level = firstFailure, worst.map({ level < $0.level }) ?? true {
                 worst = (level, context.named[index])
             }
-            context.allowed.append(allowed)
+            context.resolutions[index].allowed = passing
         }
         guard let (level, model) = worst else { return nil }
         return context.deny(level.denyReason, message(level, model: model, context: context), param: "model")

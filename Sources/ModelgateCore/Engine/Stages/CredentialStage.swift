@@ -2,7 +2,7 @@
 /// the allow decision.
 enum CredentialStage {
     static func run(_ context: inout CheckContext) -> Decision {
-        guard let (match, index) = context.chosen.first else {
+        guard let (match, index) = context.resolutions.first?.chosen else {
             return context.deny(.modelNotFound, "the request names no model", param: "model")
         }
         let deployment = context.snapshot.catalog.deployments[index]
@@ -18,16 +18,14 @@ enum CredentialStage {
             denial.provider = deployment.provider.rawValue
             return denial
         }
-        var allow = Decision(
-            allow: true, status: 200, message: "",
-            models: context.named, modelGroup: match.group, modelID: match.concreteID ?? deployment.modelID,
-            provider: deployment.provider.rawValue, keyAlias: context.key?.alias, teamID: context.key?.teamID,
+        let provider = deployment.provider.rawValue
+        return Decision(
+            allow: true, status: 200, reason: nil,
+            text: .allowed(model: context.named[0].id, group: match.group, provider: provider, presented: PresentedCredentials(context.request)),
+            param: nil, models: context.named, modelGroup: match.group, modelID: match.concreteID ?? deployment.modelID,
+            provider: provider, keyAlias: context.key?.alias, teamID: context.key?.teamID,
             userID: context.key?.userID, routeShape: context.route?.endpoint, credential: credential,
             removeHeaders: context.credentialHeadersToRemove(keeping: credential?.headerName),
             removeQueryParameters: context.queryHadKey ? ["key"] : [])
-        allow.text = .allowed(
-            model: context.named[0].id, group: match.group, provider: deployment.provider.rawValue,
-            presented: PresentedCredentials(context.request))
-        return allow
     }
 }

@@ -21,8 +21,8 @@ enum KeyStage {
         }
         context.queryHadKey = queryKey != nil
 
-        let raw: String
-        switch KeyExtractor.presentedKey(headers: context.request.headers, queryKey: queryKey) {
+        let raw: Substring
+        switch KeyExtractor.presentedKeySlice(headers: context.request.headers, queryKey: queryKey) {
         case .missing:
             return context.deny(.missingKey, "no API key: send it as 'Authorization: Bearer <key>', x-api-key, api-key, x-goog-api-key or ?key=")
         case .ambiguous:
@@ -30,23 +30,25 @@ enum KeyStage {
         case .key(let value):
             raw = value
         }
-        guard let key = context.snapshot.keys[KeyHash(hashing: raw)] else {
+        // Read through `context.key` rather than bound to a local: a `VirtualKey` holds seven
+        // references, and a second copy of it cost their retains and releases on every check.
+        context.key = context.snapshot.keys[KeyHash(hashing: raw)]
+        guard context.key != nil else {
             return context.deny(.invalidKey, "the API key is not valid")
         }
-        context.key = key
-        if key.blocked {
+        if context.key!.blocked {
             return context.deny(.keyBlocked, "the API key is blocked")
         }
-        if let expires = key.expires, expires <= context.now {
+        if let expires = context.key!.expires, expires <= context.now {
             return context.deny(.keyExpired, "the API key has expired")
         }
-        if let teamID = key.teamID {
+        if let teamID = context.key!.teamID {
             context.team = context.snapshot.teams[teamID]
             if context.team?.blocked == true {
                 return context.deny(.keyBlocked, "the key's team '\(teamID)' is blocked")
             }
         }
-        if let userID = key.userID {
+        if let userID = context.key!.userID {
             context.user = context.snapshot.users[userID]
         }
         return nil

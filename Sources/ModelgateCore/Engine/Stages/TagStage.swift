@@ -8,9 +8,9 @@ enum TagStage {
         let tags = filtering
             ? RequestTags.collect(headers: context.request.headers, body: context.bodyTags, key: context.key, team: context.team)
             : []
-        for (index, allowed) in context.allowed.enumerated() {
+        for index in context.resolutions.indices {
             var choice: (GroupMatch, Int)?
-            for match in allowed {
+            for match in context.resolutions[index].allowed {
                 let reachable = filtering ? TagFilter.reachable(match.deployments, tags: tags, in: catalog) : match.deployments
                 if let first = reachable.first {
                     choice = (match, first)
@@ -24,7 +24,7 @@ enum TagStage {
                     "no deployment of model '\(model.id)' is reachable with the request's tags", param: "model")
             }
             context.named[index].modelGroup = match.group
-            context.chosen.append((match, deployment))
+            context.resolutions[index].chosen = (match, deployment)
         }
         return nil
     }
