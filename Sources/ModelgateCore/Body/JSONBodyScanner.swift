@@ -147,6 +147,10 @@ public struct JSONBodyScanner {
         var mapped: [String] = []
         var hasNonMapping = false
         var members = 0
+        // A group named twice in `{name: [names]}`: parsers disagree on which list wins (Python
+        // keeps the last), so the mapping cannot be read one way only.
+        var mappedKeys: Set<[UInt8]> = []
+        var repeatedKey: String?
         try scanObjectMembers { (scanner, key) throws(BodyProblem) in
             members += 1
             if key == "model" {
@@ -159,7 +163,9 @@ public struct JSONBodyScanner {
             var list: [String] = []
             do {
                 try scanner.readStringArray(into: &list, field: field, allowNull: false)
-                mapped.append(key.text)
+                let name = key.text
+                if !mappedKeys.insert(Array(name.utf8)).inserted { repeatedKey = repeatedKey ?? name }
+                mapped.append(name)
                 mapped += list
             } catch {
                 scanner.position = valueStart
@@ -170,6 +176,9 @@ public struct JSONBodyScanner {
         if let model {
             names.append(model)
         } else if members > 0, !hasNonMapping {
+            if let repeatedKey {
+                throw BodyProblem("the key '\(field)[].\(repeatedKey)' appears more than once", at: start)
+            }
             names += mapped
         } else {
             throw BodyProblem("an entry of '\(field)' is neither a name, {\"model\": name} nor {name: [names]}", at: start)

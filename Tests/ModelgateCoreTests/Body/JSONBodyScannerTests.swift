@@ -29,11 +29,17 @@ struct JSONBodyScannerTests {
         #expect(rejects(Array(#"{"fallbacks":"a"}"#.utf8)))
     }
 
-    @Test func duplicateKeysEvenWhenEscaped() {
+    @Test func duplicateKeysEvenWhenEscaped() throws {
         #expect(rejects(Array(#"{"model":"a","model":"b"}"#.utf8)))
         #expect(rejects(Array(#"{"model":"a","mod\u0065l":"b"}"#.utf8)))
         #expect(rejects(Array(#"{"tags":[],"t\u0061gs":[]}"#.utf8)))
         #expect(rejects(Array(#"{"metadata":{"tags":[],"tags":[]}}"#.utf8)))
+        // A group named twice in a fallback mapping (found by the json fuzz target, 2026-12-05).
+        #expect(rejects(Array(#"{"fallbacks":[{"a":["x"],"a":["y"]}]}"#.utf8)))
+        #expect(rejects(Array(#"{"context_window_fallbacks":[{"g":["p"],"tags":["b"],"tags":["c"]}]}"#.utf8)))
+        // Different groups, and a repeated parameter next to `model`, are fine.
+        #expect(try scan(#"{"fallbacks":[{"a":["x"],"b":["y"]}]}"#).fallbacks == ["a", "x", "b", "y"])
+        #expect(try scan(#"{"fallbacks":[{"model":"m","stop":["x"],"stop":["y"]}]}"#).fallbacks == ["m"])
     }
 
     @Test func decodesEscapesInValues() throws {
