@@ -63,6 +63,18 @@ struct RunningFront: Sendable {
         try await RawHTTPConnection.connect(port: port)
     }
 
+    /// Whether a new connection is refused within `limit`: tries every 50 ms, closing any
+    /// connection that still gets through (the listener has not closed yet).
+    func refusesConnections(within limit: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            guard let accepted = try? await connect() else { return true }
+            await accepted.close()
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
     func exchange(method: String, target: String, headers: [(String, String)] = [], body: [UInt8]? = nil) async throws -> TestResponse {
         try await RawHTTPConnection.exchange(port: port, method: method, target: target, headers: headers, body: body)
     }
