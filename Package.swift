@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.0"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.1.0"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.36.0"),
     ],
     targets: [
         // Pure decision engine: no sockets, no files, no clock it is not handed.
@@ -52,6 +54,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // PostgreSQL connection settings from a libpq-style URL (TLS through NIOSSL), with the
+        // password kept out of every description and error.
+        .target(
+            name: "ModelgatePostgres",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Audit log lines and metrics for every decision, shared by the HTTP and gRPC fronts.
@@ -144,6 +158,10 @@ let package = Package(
             dependencies: ["ModelgateStore", "ModelgateCore", "ModelgateConfig", "ModelgateTestSupport"]
         ),
         .testTarget(
+            name: "ModelgatePostgresTests",
+            dependencies: ["ModelgatePostgres"]
+        ),
+        .testTarget(
             name: "ModelgateHTTPTests",
             dependencies: [
                 "ModelgateHTTP", "ModelgateStore", "ModelgateObservability", "ModelgateTestSupport",
@@ -181,6 +199,23 @@ let package = Package(
             name: "modelgate-fuzz",
             dependencies: ["ModelgateCore", "ModelgateConfig", "ModelgateTestSupport", "CLibFuzzer"],
             path: "Fuzz/ModelgateFuzz"
+        ),
+        // LiteLLM's own PostgreSQL database as a read-only policy source (--litellm-database):
+        // its rows mapped to policy with LiteLLM's meaning, its encrypted values opened.
+        .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .target(
+            name: "ModelgateLiteLLM",
+            dependencies: [
+                "ModelgateCore",
+                "ModelgateConfig",
+                "CSodium",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "ModelgateLiteLLMTests",
+            dependencies: ["ModelgateLiteLLM", "ModelgateCore", "ModelgateConfig"],
+            resources: [.copy("Fixtures")]
         ),
         // Hostile input that is too big or too slow for vector files (10 MB strings, 10k nesting).
         .testTarget(
