@@ -25,11 +25,8 @@ public final class ModelCatalog: Sendable {
     private let wildcardDeployments: [Int]
     /// Per `wildcardDeployments` entry, its globs compiled once: group name, `modelID`, `provider/id`.
     private let wildcardPatterns: [(group: WildcardPattern, modelID: WildcardPattern, qualified: WildcardPattern)]
-    /// Access group → member groups.
-    private let accessGroupMembers: [String: Set<String>]
-    /// Group → the access groups it is in (the same relation, read the other way).
-    private let accessGroupsByGroup: [String: [String]]
-    /// The same two relations by group index (`GroupMatch.groupIndex`).
+    /// By group index (`GroupMatch.groupIndex`): the group's deployments and the access groups
+    /// it is in.
     private let deploymentsByGroupIndex: [[Int]]
     private let accessGroupsByGroupIndex: [[String]]
     /// Per deployment, its group's index.
@@ -39,8 +36,7 @@ public final class ModelCatalog: Sendable {
         var provider: Provider
         var id: String
 
-        // The id alone spreads the keys; hashing the provider's name too cost a second string
-        // hash per lookup for nothing. Equality still compares both.
+        // Hashed by the id alone (it spreads the keys); equality compares both.
         func hash(into hasher: inout Hasher) { hasher.combine(id) }
     }
 
@@ -75,12 +71,10 @@ public final class ModelCatalog: Sendable {
         byProviderAndID = byProvider
         byAnyName = byName
         wildcardDeployments = wildcards
-        accessGroupMembers = access
         var byMember: [String: [String]] = [:]
         for (accessGroup, members) in access {
             for member in members { byMember[member, default: []].append(accessGroup) }
         }
-        accessGroupsByGroup = byMember
         let indexOfGroup = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1, $0) })
         deploymentsByGroupIndex = groups.map { byGroup[$0] ?? [] }
         accessGroupsByGroupIndex = groups.map { byMember[$0] ?? [] }
@@ -91,8 +85,6 @@ public final class ModelCatalog: Sendable {
         deploymentsByGroup[group] ?? []
     }
 
-    public func isGroup(_ name: String) -> Bool { deploymentsByGroup[name] != nil }
-
     /// The deployments of the matched group, by index (no hashing).
     func deployments(of match: GroupMatch) -> [Int] {
         deploymentsByGroupIndex[match.groupIndex]
@@ -101,16 +93,6 @@ public final class ModelCatalog: Sendable {
     /// The access groups of the matched group, by index (no hashing).
     func accessGroups(of match: GroupMatch) -> [String] {
         accessGroupsByGroupIndex[match.groupIndex]
-    }
-
-    /// The access groups `group` belongs to (usually none or one).
-    public func accessGroups(of group: String) -> [String] {
-        accessGroupsByGroup[group] ?? []
-    }
-
-    /// Whether `group` belongs to the access group `accessGroup`.
-    public func group(_ group: String, isIn accessGroup: String) -> Bool {
-        accessGroupMembers[accessGroup]?.contains(group) ?? false
     }
 
     /// The groups that can serve `id`, in `model_list` order (CONTRACT §3 "Which must be allowed").

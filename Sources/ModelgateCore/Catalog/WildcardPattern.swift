@@ -9,8 +9,6 @@ public struct WildcardPattern: Sendable, Equatable {
         bytes = Array(pattern.utf8)
     }
 
-    public var hasWildcard: Bool { bytes.contains(UInt8(ascii: "*")) }
-
     /// Whether the whole of `text` matches (greedy two-pointer glob with one backtrack point,
     /// linear in practice, O(n·m) at worst).
     public func matches(_ text: String) -> Bool {

@@ -1,12 +1,3 @@
-/// Where a virtual key may arrive, in the shapes each SDK uses.
-public enum KeyLocation: String, Sendable {
-    case authorizationBearer = "authorization"
-    case xAPIKey = "x-api-key"
-    case apiKey = "api-key"
-    case xGoogAPIKey = "x-goog-api-key"
-    case queryKey = "?key="
-}
-
 /// The virtual key a request presents, or why it presents none usable.
 public enum PresentedKey: Sendable, Equatable {
     case key(String)

@@ -11,7 +11,6 @@ public enum Allowlist {
     /// `provider/id` served through a wildcard deployment; or names an access group of the group.
     public static func allows(_ entries: [String], _ match: GroupMatch, in catalog: ModelCatalog) -> Bool {
         if entries.isEmpty { return true }
-        // Looked up once, not once per entry.
         let accessGroups = catalog.accessGroups(of: match)
         let members = catalog.deployments(of: match)
         for entry in entries {
@@ -26,16 +25,10 @@ public enum Allowlist {
         return false
     }
 
-    /// The names an allowlist entry may match for this group.
-    static func candidateNames(_ match: GroupMatch, in catalog: ModelCatalog) -> [String] {
-        var names: [String] = []
-        _ = anyCandidateName(match, catalog.deployments(of: match), in: catalog) { names.append($0); return false }
-        return names
-    }
-
-    /// Offers each of `candidateNames` to `test`, in order, until one passes; builds no list
-    /// (this runs for every allowlist entry of every check).
-    /// `members` is `catalog.deployments(of: match)`.
+    /// Offers each name an allowlist entry may match for this group to `test`, in order, until
+    /// one passes: the group name, each member deployment's `provider/id` and
+    /// `litellm_params.model`, and the concrete `provider/id` served through a wildcard
+    /// deployment. `members` is `catalog.deployments(of: match)`.
     static func anyCandidateName(_ match: GroupMatch, _ members: [Int], in catalog: ModelCatalog, _ test: (String) -> Bool) -> Bool {
         if test(match.group) { return true }
         for index in members {
