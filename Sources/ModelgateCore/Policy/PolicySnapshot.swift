@@ -2,8 +2,9 @@ import struct Foundation.Date
 
 /// Everything a check needs, frozen: catalog, keys, teams, users, decrypted credentials.
 ///
-/// Built once per config load or admin write and swapped in whole through `SnapshotHolder`;
-/// a check reads it without locks, queries or decoding.
+/// Built once per config load, or derived from the one in force for each admin change
+/// (`replacing`, which shares every part it does not replace), and swapped in whole through
+/// `SnapshotHolder`; a check reads it without locks, queries or decoding.
 public final class PolicySnapshot: Sendable {
     public let catalog: ModelCatalog
     public let keys: KeyTable
@@ -40,6 +41,34 @@ public final class PolicySnapshot: Sendable {
             guard pieces.count == 2 else { return nil }
             return (method: pieces[0], path: pieces[1])
         }
+    }
+
+    /// This snapshot with the given parts replaced; the catalog, settings and everything
+    /// derived from them are shared, not rebuilt.
+    public func replacing(
+        keys: KeyTable? = nil, teams: [String: Team]? = nil, users: [String: User]? = nil,
+        credentials: [String: Credential]? = nil, generation: UInt64, builtAt: Date
+    ) -> PolicySnapshot {
+        PolicySnapshot(
+            derivedFrom: self, keys: keys ?? self.keys, teams: teams ?? self.teams, users: users ?? self.users,
+            credentials: credentials ?? self.credentials, generation: generation, builtAt: builtAt)
+    }
+
+    private init(
+        derivedFrom base: PolicySnapshot, keys: KeyTable, teams: [String: Team], users: [String: User],
+        credentials: [String: Credential], generation: UInt64, builtAt: Date
+    ) {
+        catalog = base.catalog
+        self.keys = keys
+        self.teams = teams
+        self.users = users
+        self.credentials = credentials
+        settings = base.settings
+        self.generation = generation
+        self.builtAt = builtAt
+        mountPrefixSegments = base.mountPrefixSegments
+        mountPrefixFamilies = base.mountPrefixFamilies
+        modellessRoutes = base.modellessRoutes
     }
 
     /// A snapshot that denies every model request (no config loaded).
