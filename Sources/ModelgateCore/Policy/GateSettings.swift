@@ -10,6 +10,10 @@ public struct GateSettings: Sendable {
     public var modellessRoutes: [String]
     /// `router_settings.enable_tag_filtering`.
     public var tagFilteringEnabled: Bool
+    /// Whether a key with a team must also pass its user's `models` (CONTRACT §6). LiteLLM's own
+    /// database (`--litellm-database`) says no: LiteLLM checks a user's list only on keys without
+    /// a team.
+    public var userModelsApplyToTeamKeys: Bool = true
 
     public init(
         maxBodyBytes: Int = 10 * 1024 * 1024,

@@ -35,7 +35,10 @@ enum AllowlistStage {
             // A key bound to a team that no longer exists is closed, not unrestricted.
             guard let team = context.team, Allowlist.allows(team.models, match, in: catalog) else { return .team }
         }
-        if let user = context.user, !Allowlist.allows(user.models, match, in: catalog) { return .user }
+        if let user = context.user, key.teamID == nil || context.snapshot.settings.userModelsApplyToTeamKeys,
+           !Allowlist.allows(user.models, match, in: catalog) {
+            return .user
+        }
         return nil
     }
 
