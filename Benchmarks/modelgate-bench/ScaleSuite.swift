@@ -12,7 +12,8 @@ enum ScaleSuite {
         var table = Table(
             "Scale: decision latency and memory by policy size",
             columns: ["keys", "groups", "snapshot build", "RSS idle", "RSS with snapshot", "after malloc_trim", "peak RSS",
-                      "Bedrock path p50", "p99", "OpenAI 1 KB p50", "p99", "CPU share"])
+                      "Bedrock path p50", "p99", "OpenAI 1 KB p50", "p99", "CPU share",
+                      "key change p50", "p99", "p99 CPU time", "user change p99", "RSS after \(Self.writes) writes"])
         let sizes = smoke ? smokeSizes : fullSizes
         // Every size once per pass, sizes in turn; each figure is the median over the passes.
         var passes = [[[String: String]]](repeating: [], count: sizes.count)
@@ -36,11 +37,16 @@ enum ScaleSuite {
                 Format.micros(try value("path_p50")), Format.micros(try value("path_p99")),
                 Format.micros(try value("body_p50")), Format.micros(try value("body_p99")),
                 Format.percent(min(try value("path_cpu"), try value("body_cpu"))),
+                Format.micros(try value("key_change_p50")), Format.micros(try value("key_change_p99")),
+                Format.micros(try value("key_change_cpu_p99")),
+                Format.micros(try value("user_change_p99")),
+                Format.megabytes(kilobytes: Int(try value("rss_writes_kb"))),
             ])
         }
         table.notes = [
             "RSS idle: the worker process before building the policy; RSS with snapshot: right after building it and dropping the `PolicyParts` it came from (freed heap the allocator keeps counts); after malloc_trim: the same once glibc has handed the build's freed heap back (`malloc_trim(0)`, which a server can call after swapping in a snapshot); peak RSS (VmHWM) includes the build, when parts and snapshot coexist.",
             "Each size runs in \(budget.passes) worker processes, sizes taken in turn; every figure is the median over them.",
+            "Key change: one admin write applied to the snapshot in force without re-reading the policy (PolicyChange, as `SnapshotBuilder.apply` does it: a copy of the key's shard of the key table, a new snapshot sharing everything else, one atomic swap); \(Self.writes) changes in turn: 3 in 5 update an existing key, 1 in 5 adds a key, 1 in 5 deletes one added before. p99 CPU time: the apply thread's own CPU time (clock_gettime(CLOCK_THREAD_CPUTIME_ID)), which leaves out preemption by other processes. User change: the same for a user (a copy of the user map). The database read of the changed row is not included. RSS after \(Self.writes) writes: after all of them (on top of the trimmed snapshot), with only the last snapshot alive, no malloc_trim.",
             "Keys: half bound to a team, a third to a user, each with a 7-entry allowlist (groups, an access group, a glob). Filler groups spread over openai/bedrock/vertex_ai/azure. Checks rotate over up to 4,096 keys spread evenly over the whole key table.",
         ]
         return table
@@ -52,7 +58,7 @@ enum ScaleSuite {
         let clock = ContinuousClock()
         let start = clock.now
         // The parts go out of scope once the snapshot holds what it needs.
-        let snapshot = PolicySnapshot(parts: Fixtures.parts(keyCount: keyCount, groupCount: groups))
+        let holder = SnapshotHolder(PolicySnapshot(parts: Fixtures.parts(keyCount: keyCount, groupCount: groups)))
         let buildNanos = nanos(clock.now - start)
         // Measured before the benchmark's own requests exist; then once more after handing the
         // build's freed heap back to the system (what a server can do after swapping snapshots).
@@ -63,6 +69,7 @@ enum ScaleSuite {
         let now = Date(timeIntervalSince1970: 1_780_000_000)
         var line = "keys=\(keyCount) groups=\(groups) build_ms=\(Double(buildNanos) / 1e6)"
         for (name, shape) in [("path", Fixtures.Shape.bedrockARN), ("body", .openAI1KB)] {
+            let snapshot = holder.snapshot
             let requests = keys.map { Fixtures.request(shape, key: $0) }
             guard DecisionEngine.decide(requests[0], in: snapshot, now: now).allow else {
                 throw BenchError("scale worker: \(shape.title) was denied")
@@ -73,7 +80,58 @@ enum ScaleSuite {
             line += " \(name)_p50=\(result.p50) \(name)_p99=\(result.p99) \(name)_cpu=\(result.cpuShare)"
         }
         line += " rss_idle_kb=\(idle.rssKB) rss_kb=\(built.rssKB) hwm_kb=\(built.peakKB) rss_trimmed_kb=\(trimmed.rssKB)"
-        withExtendedLifetime(snapshot) { print(line) }
+        line += " " + applyChanges(holder, sample: keys, writes: Self.writes)
+        print(line)
+    }
+
+    static let writes = 1_000
+
+    /// Admin writes applied one by one to the snapshot in `holder`; `key=value` pairs with the
+    /// apply times and the RSS after them.
+    private static func applyChanges(_ holder: SnapshotHolder, sample: [String], writes: Int) -> String {
+        let clock = ContinuousClock()
+        var keyNanos: [Int64] = []
+        var keyCPUNanos: [Int64] = []
+        var userNanos: [Int64] = []
+        var added: [KeyHash] = []
+        for index in 0..<writes {
+            let current = holder.snapshot
+            let start = clock.now
+            let startCPU = threadCPUNanos()
+            let keys: KeyTable
+            switch index % 5 {
+            case 1:
+                let hash = KeyHash(hashing: "sk-bench-added-\(index)")
+                added.append(hash)
+                keys = current.keys.inserting(VirtualKey(hash: hash, alias: "added-\(index)", teamID: "team-1", models: ["gpt-4o"]))
+            case 3 where !added.isEmpty:
+                keys = current.keys.removing(added.removeFirst())
+            default:
+                var key = current.keys[KeyHash(hashing: sample[index % sample.count])]!
+                key.blocked.toggle()
+                keys = current.keys.inserting(key)
+            }
+            holder.replace(with: current.replacing(keys: keys, generation: current.generation + 1, builtAt: Date()))
+            keyNanos.append(nanos(clock.now - start))
+            keyCPUNanos.append(threadCPUNanos() - startCPU)
+        }
+        // User changes copy the user map (up to 10,000 users here).
+        let userIDs = Array(holder.snapshot.users.keys.prefix(200))
+        for (index, id) in userIDs.enumerated() {
+            let current = holder.snapshot
+            let start = clock.now
+            var users = current.users
+            users[id] = User(id: id, models: ["m\(index)"])
+            holder.replace(with: current.replacing(users: users, generation: current.generation + 1, builtAt: Date()))
+            userNanos.append(nanos(clock.now - start))
+        }
+        let after = MemoryStatus.read()
+        keyNanos.sort()
+        keyCPUNanos.sort()
+        userNanos.sort()
+        return "key_change_p50=\(Measure.percentile(keyNanos, 0.5)) key_change_p99=\(Measure.percentile(keyNanos, 0.99))"
+            + " key_change_cpu_p99=\(Measure.percentile(keyCPUNanos, 0.99))"
+            + " user_change_p99=\(Measure.percentile(userNanos, 0.99)) rss_writes_kb=\(after.rssKB)"
     }
 
     private static func spawnWorker(keys: Int, groups: Int, smoke: Bool) throws -> [String: String] {
