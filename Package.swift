@@ -217,6 +217,23 @@ let package = Package(
             dependencies: ["ModelgateLiteLLM", "ModelgateCore", "ModelgateConfig"],
             resources: [.copy("Fixtures")]
         ),
+        .target(
+            name: "ModelgateLiteLLMDatabase",
+            dependencies: [
+                "ModelgateLiteLLM",
+                "ModelgatePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "ModelgateLiteLLMDatabaseTests",
+            dependencies: [
+                "ModelgateLiteLLMDatabase", "ModelgateLiteLLM", "ModelgatePostgres", "ModelgateCore", "ModelgateConfig",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Hostile input that is too big or too slow for vector files (10 MB strings, 10k nesting).
         .testTarget(
             name: "ModelgateHostileTests",

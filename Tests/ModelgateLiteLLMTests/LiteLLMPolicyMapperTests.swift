@@ -23,7 +23,7 @@ import Testing
         let mapper = Self.mapper(salt: nil)
         let row = LiteLLMKeyRow(
             token: Self.token.uppercased(), keyAlias: "alpha", models: ["gpt-4o-mini"], teamID: "t", userID: "u",
-            blocked: nil, expires: Self.now, metadata: #"{"tags":["prod"],"model_config":{"defaultconfig":{"Bedrock":{"litellm_credentials":"c1"}}},"other":1}"#)
+            blocked: nil, expires: Self.now, metadata: #"{"tags":["prod"],"model_config":{"defaultconfig":{"bedrock":{"litellm_credentials":"c1"}}},"other":1}"#)
         let key = try mapper.key(row).get()
         #expect(key.hash == KeyHash(hashing: "sk-alpha"))
         #expect(key.blocked == false)
@@ -147,7 +147,7 @@ import Testing
         let secret = Self.stored("nacl-standard", "sk-provider-secret-ABC123")
         let mapper = Self.mapper(salt: secret.salt)
         let (good, noProblem) = mapper.credential(LiteLLMCredentialRow(
-            credentialName: "c1", credentialValues: #"{"api_key":"\#(secret.stored)"}"#, credentialInfo: #"{"custom_llm_provider":"Bedrock"}"#))
+            credentialName: "c1", credentialValues: #"{"api_key":"\#(secret.stored)"}"#, credentialInfo: #"{"custom_llm_provider":"bedrock"}"#))
         #expect(noProblem == nil)
         #expect(good.first?.apiKey?.reveal == "sk-provider-secret-ABC123")
         #expect(good.first?.provider == .bedrock)

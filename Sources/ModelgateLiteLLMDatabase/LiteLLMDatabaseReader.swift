@@ -1,0 +1,226 @@
+import Foundation
+import Logging
+import ModelgateLiteLLM
+import PostgresNIO
+
+/// Reads a LiteLLM proxy's PostgreSQL tables with plain SELECTs (a role with SELECT only is
+/// enough), naming only the columns decisions need, so columns LiteLLM adds later are ignored.
+///
+/// JSON columns are read as text and timestamps as seconds since 1970: LiteLLM's
+/// `timestamp(3) without time zone` values hold UTC, and `EXTRACT(EPOCH FROM …)` reads a
+/// timestamp without time zone exactly so.
+public enum LiteLLMDatabaseReader {
+    /// Every row the policy needs. Rotated keys past `revoke_at` are left out, as LiteLLM's own
+    /// lookup leaves them out.
+    public static func readAll(on connection: PostgresConnection, logger: Logger) async throws -> LiteLLMContents {
+        var contents = LiteLLMContents()
+        contents.keys = try await keys(on: connection, logger: logger)
+        contents.deprecatedKeys = try await deprecatedKeys(on: connection, logger: logger)
+        contents.teams = try await teams(on: connection, logger: logger)
+        contents.users = try await users(on: connection, logger: logger)
+        contents.organizations = try await organizations(on: connection, logger: logger)
+        contents.models = try await models(on: connection, logger: logger)
+        contents.credentials = try await credentials(on: connection, logger: logger)
+        return contents
+    }
+
+    static func date(_ seconds: Double?) -> Date? { seconds.map { Date(timeIntervalSince1970: $0) } }
+
+    public static func keys(on connection: PostgresConnection, logger: Logger) async throws -> [LiteLLMKeyRow] {
+        let rows = try await connection.query("""
+            SELECT token, key_alias, models, team_id, user_id, organization_id, blocked,
+                   EXTRACT(EPOCH FROM expires)::float8, metadata::text, config::text, EXTRACT(EPOCH FROM updated_at)::float8
+            FROM "LiteLLM_VerificationToken"
+            """, logger: logger)
+        var keys: [LiteLLMKeyRow] = []
+        for try await (token, alias, models, team, user, organization, blocked, expires, metadata, config, updated) in rows.decode(
+            (String, String?, [String]?, String?, String?, String?, Bool?, Double?, String?, String?, Double?).self)
+        {
+            keys.append(LiteLLMKeyRow(
+                token: token, keyAlias: alias, models: models ?? [], teamID: team, userID: user, organizationID: organization,
+                blocked: blocked, expires: date(expires), metadata: metadata, config: config, updatedAt: date(updated)))
+        }
+        return keys
+    }
+
+    public static func deprecatedKeys(on connection: PostgresConnection, logger: Logger) async throws -> [LiteLLMDeprecatedKeyRow] {
+        let rows = try await connection.query("""
+            SELECT token, active_token_id, EXTRACT(EPOCH FROM revoke_at)::float8
+            FROM "LiteLLM_DeprecatedVerificationToken"
+            WHERE revoke_at > (now() AT TIME ZONE 'UTC')
+            """, logger: logger)
+        var keys: [LiteLLMDeprecatedKeyRow] = []
+        for try await (token, active, revokeAt) in rows.decode((String, String, Double).self) {
+            keys.append(LiteLLMDeprecatedKeyRow(token: token, activeToken: active, revokeAt: Date(timeIntervalSince1970: revokeAt)))
+        }
+        return keys
+    }
+
+    public static func teams(on connection: PostgresConnection, logger: Logger) async throws -> [LiteLLMTeamRow] {
+        let rows = try await connection.query("""
+            SELECT team_id, team_alias, organization_id, models, blocked, metadata::text, EXTRACT(EPOCH FROM updated_at)::float8
+            FROM "LiteLLM_TeamTable"
+            """, logger: logger)
+        var teams: [LiteLLMTeamRow] = []
+        for try await (id, alias, organization, models, blocked, metadata, updated) in rows.decode(
+            (String, String?, String?, [String]?, Bool?, String?, Double?).self)
+        {
+            teams.append(LiteLLMTeamRow(
+                teamID: id, teamAlias: alias, organizationID: organization, models: models ?? [], blocked: blocked == true,
+                metadata: metadata, updatedAt: date(updated)))
+        }
+        return teams
+    }
+
+    public static func users(on connection: PostgresConnection, logger: Logger) async throws -> [LiteLLMUserRow] {
+        let rows = try await connection.query("""
+            SELECT user_id, models, EXTRACT(EPOCH FROM updated_at)::float8 FROM "LiteLLM_UserTable"
+            """, logger: logger)
+        var users: [LiteLLMUserRow] = []
+        for try await (id, models, updated) in rows.decode((String, [String]?, Double?).self) {
+            users.append(LiteLLMUserRow(userID: id, models: models ?? [], updatedAt: date(updated)))
+        }
+        return users
+    }
+
+    public static func organizations(on connection: PostgresConnection, logger: Logger) async throws -> [LiteLLMOrganizationRow] {
+        let rows = try await connection.query("""
+            SELECT organization_id, models, EXTRACT(EPOCH FROM updated_at)::float8 FROM "LiteLLM_OrganizationTable"
+            """, logger: logger)
+        var organizations: [LiteLLMOrganizationRow] = []
+        for try await (id, models, updated) in rows.decode((String, [String]?, Double?).self) {
+            organizations.append(LiteLLMOrganizationRow(organizationID: id, models: models ?? [], updatedAt: date(updated)))
+        }
+        return organizations
+    }
+
+    public static func models(on connection: PostgresConnection, logger: Logger) async throws -> [LiteLLMModelRow] {
+        let rows = try await connection.query("""
+            SELECT model_id, model_name, litellm_params::text, model_info::text, blocked, EXTRACT(EPOCH FROM updated_at)::float8
+            FROM "LiteLLM_ProxyModelTable" ORDER BY created_at, model_id
+            """, logger: logger)
+        var models: [LiteLLMModelRow] = []
+        for try await (id, name, params, info, blocked, updated) in rows.decode((String, String, String, String?, Bool?, Double?).self) {
+            models.append(LiteLLMModelRow(
+                modelID: id, modelName: name, litellmParams: params, modelInfo: info, blocked: blocked == true, updatedAt: date(updated)))
+        }
+        return models
+    }
+
+    public static func credentials(on connection: PostgresConnection, logger: Logger) async throws -> [LiteLLMCredentialRow] {
+        let rows = try await connection.query("""
+            SELECT credential_name, credential_values::text, credential_info::text, EXTRACT(EPOCH FROM updated_at)::float8
+            FROM "LiteLLM_CredentialsTable"
+            """, logger: logger)
+        var credentials: [LiteLLMCredentialRow] = []
+        for try await (name, values, info, updated) in rows.decode((String, String, String?, Double?).self) {
+            credentials.append(LiteLLMCredentialRow(credentialName: name, credentialValues: values, credentialInfo: info, updatedAt: date(updated)))
+        }
+        return credentials
+    }
+
+    // MARK: Polling
+
+    /// `AT TIME ZONE 'UTC'` turns the watermark back into LiteLLM's UTC wall-clock timestamps. The
+    /// window reaches `overlap` seconds back, so a write stamped by a LiteLLM host whose clock
+    /// runs slightly behind is still seen (upserts are idempotent).
+    static let overlap = 2.0
+
+    /// One poll: rows changed since the tracker's watermarks, the archives, the small tables in
+    /// full, and every token when the key table's checksum differs from the tracker's.
+    public static func poll(_ tracker: LiteLLMChangeTracker, on connection: PostgresConnection, logger: Logger) async throws -> LiteLLMPoll {
+        var poll = LiteLLMPoll()
+        poll.changedKeys = try await keys(on: connection, logger: logger, since: tracker.keysSeen - overlap)
+        poll.changedTeams = try await teams(on: connection, logger: logger, since: tracker.teamsSeen - overlap)
+        poll.changedUsers = try await users(on: connection, logger: logger, since: tracker.usersSeen - overlap)
+        poll.deletedKeyTokens = try await archived(
+            #"SELECT d.token FROM "LiteLLM_DeletedVerificationToken" d WHERE d.deleted_at > (to_timestamp($1) AT TIME ZONE 'UTC') AND NOT EXISTS (SELECT 1 FROM "LiteLLM_VerificationToken" k WHERE k.token = d.token)"#,
+            since: tracker.keysSeen - overlap - 60, on: connection, logger: logger)
+        poll.deletedTeamIDs = try await archived(
+            #"SELECT d.team_id FROM "LiteLLM_DeletedTeamTable" d WHERE d.deleted_at > (to_timestamp($1) AT TIME ZONE 'UTC') AND NOT EXISTS (SELECT 1 FROM "LiteLLM_TeamTable" t WHERE t.team_id = d.team_id)"#,
+            since: tracker.teamsSeen - overlap - 60, on: connection, logger: logger)
+        poll.deprecatedKeys = try await deprecatedKeys(on: connection, logger: logger)
+        poll.models = try await models(on: connection, logger: logger)
+        poll.credentials = try await credentials(on: connection, logger: logger)
+        let expected = tracker.tokenChecksum
+        let actual = try await tokenChecksum(on: connection, logger: logger)
+        if actual.count != expected.count || actual.sum != expected.sum {
+            poll.allTokens = try await allTokens(on: connection, logger: logger)
+        }
+        return poll
+    }
+
+    static func keys(on connection: PostgresConnection, logger: Logger, since: Double) async throws -> [LiteLLMKeyRow] {
+        let rows = try await connection.query("""
+            SELECT token, key_alias, models, team_id, user_id, organization_id, blocked,
+                   EXTRACT(EPOCH FROM expires)::float8, metadata::text, config::text, EXTRACT(EPOCH FROM updated_at)::float8
+            FROM "LiteLLM_VerificationToken" WHERE updated_at > (to_timestamp(\(since)) AT TIME ZONE 'UTC')
+            """, logger: logger)
+        var keys: [LiteLLMKeyRow] = []
+        for try await (token, alias, models, team, user, organization, blocked, expires, metadata, config, updated) in rows.decode(
+            (String, String?, [String]?, String?, String?, String?, Bool?, Double?, String?, String?, Double?).self)
+        {
+            keys.append(LiteLLMKeyRow(
+                token: token, keyAlias: alias, models: models ?? [], teamID: team, userID: user, organizationID: organization,
+                blocked: blocked, expires: date(expires), metadata: metadata, config: config, updatedAt: date(updated)))
+        }
+        return keys
+    }
+
+    static func teams(on connection: PostgresConnection, logger: Logger, since: Double) async throws -> [LiteLLMTeamRow] {
+        let rows = try await connection.query("""
+            SELECT team_id, team_alias, organization_id, models, blocked, metadata::text, EXTRACT(EPOCH FROM updated_at)::float8
+            FROM "LiteLLM_TeamTable" WHERE updated_at > (to_timestamp(\(since)) AT TIME ZONE 'UTC')
+            """, logger: logger)
+        var teams: [LiteLLMTeamRow] = []
+        for try await (id, alias, organization, models, blocked, metadata, updated) in rows.decode(
+            (String, String?, String?, [String]?, Bool?, String?, Double?).self)
+        {
+            teams.append(LiteLLMTeamRow(
+                teamID: id, teamAlias: alias, organizationID: organization, models: models ?? [], blocked: blocked == true,
+                metadata: metadata, updatedAt: date(updated)))
+        }
+        return teams
+    }
+
+    static func users(on connection: PostgresConnection, logger: Logger, since: Double) async throws -> [LiteLLMUserRow] {
+        let rows = try await connection.query("""
+            SELECT user_id, models, EXTRACT(EPOCH FROM updated_at)::float8 FROM "LiteLLM_UserTable"
+            WHERE updated_at > (to_timestamp(\(since)) AT TIME ZONE 'UTC')
+            """, logger: logger)
+        var users: [LiteLLMUserRow] = []
+        for try await (id, models, updated) in rows.decode((String, [String]?, Double?).self) {
+            users.append(LiteLLMUserRow(userID: id, models: models ?? [], updatedAt: date(updated)))
+        }
+        return users
+    }
+
+    static func archived(_ sql: String, since: Double, on connection: PostgresConnection, logger: Logger) async throws -> [String] {
+        var query = PostgresQuery(unsafeSQL: sql)
+        query.binds.append(since)
+        var ids: [String] = []
+        for try await id in try await connection.query(query, logger: logger).decode(String.self) { ids.append(id) }
+        return ids
+    }
+
+    /// The token set's count and the sum of each token's first 15 hex digits modulo 2^64, as
+    /// `LiteLLMChangeTracker.tokenChecksum` computes it. A token that is not hex counts 0.
+    static func tokenChecksum(on connection: PostgresConnection, logger: Logger) async throws -> (count: Int, sum: UInt64) {
+        let rows = try await connection.query("""
+            SELECT count(*)::int8, COALESCE(sum(CASE WHEN token ~ '^[0-9a-fA-F]{15}' THEN ('x' || substr(token, 1, 15))::bit(60)::int8 ELSE 0 END) % 18446744073709551616, 0)::text
+            FROM "LiteLLM_VerificationToken"
+            """, logger: logger)
+        for try await (count, sum) in rows.decode((Int64, String).self) {
+            return (Int(count), UInt64(sum) ?? 0)
+        }
+        return (0, 0)
+    }
+
+    static func allTokens(on connection: PostgresConnection, logger: Logger) async throws -> Set<String> {
+        var tokens = Set<String>()
+        for try await token in try await connection.query(#"SELECT token FROM "LiteLLM_VerificationToken""#, logger: logger).decode(String.self) {
+            tokens.insert(token)
+        }
+        return tokens
+    }
+}

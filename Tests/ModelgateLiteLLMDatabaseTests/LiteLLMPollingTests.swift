@@ -1,0 +1,123 @@
+import Foundation
+import Logging
+import ModelgateConfig
+import ModelgateCore
+import ModelgateLiteLLM
+import ModelgateLiteLLMDatabase
+import ModelgatePostgres
+import PostgresNIO
+import Testing
+
+/// Changes made with SQL in LiteLLM's tables (by scenario.py's writer, as LiteLLM makes them),
+/// found by polling as a SELECT-only role and folded in by `LiteLLMChangeTracker`.
+@Suite(.enabled(if: LiteLLMScenario.python != nil || LiteLLMScenario.required, "needs Tests/litellm/.venv (Tests/litellm/setup-venv)"))
+struct LiteLLMPollingTests {
+    /// The database's policy parts kept up to date from deltas, as the service would.
+    struct Applied {
+        var parts: PolicyParts
+        let config: PolicyParts
+
+        mutating func apply(_ delta: LiteLLMDelta) {
+            var keys = Dictionary(parts.keys.map { ($0.hash, $0) }, uniquingKeysWith: { _, last in last })
+            for hash in delta.deletedKeys { keys[hash] = nil }
+            for key in delta.upsertedKeys { keys[key.hash] = key }
+            parts.keys = Array(keys.values)
+            var teams = Dictionary(parts.teams.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+            for id in delta.deletedTeams { teams[id] = nil }
+            for team in delta.upsertedTeams { teams[team.id] = team }
+            parts.teams = Array(teams.values)
+            var users = Dictionary(parts.users.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+            for user in delta.upsertedUsers { users[user.id] = user }
+            parts.users = Array(users.values)
+            if let deployments = delta.deployments { parts.deployments = deployments }
+        }
+
+        var snapshot: PolicySnapshot { PolicySnapshot(parts: LiteLLMPolicyMapper.merge(config: config, database: parts)) }
+    }
+
+    static func allowed(_ key: String, _ model: String, _ snapshot: PolicySnapshot) -> Decision {
+        LiteLLMDatabaseReaderTests.decide(key, "POST", "/v1/chat/completions", model: model, in: snapshot)
+    }
+
+    @Test func sqlChangesAreFoundWithinAPoll() async throws {
+        let scenario = try LiteLLMScenario.start()
+        defer { scenario.stop() }
+        let logger = Logger(label: "test")
+        let connection = try await PostgresConnection.connect(
+            configuration: DatabaseURL(parsing: scenario.url).connectionConfiguration(), id: 2, logger: logger)
+        do {
+            let cipher = LiteLLMCipher(saltKey: LiteLLMSaltKey(scenario.saltKey, origin: .saltKey))
+            let mapper = LiteLLMPolicyMapper(cipher: cipher, environment: [:])
+            let contents = try await LiteLLMDatabaseReader.readAll(on: connection, logger: logger)
+            var tracker = LiteLLMChangeTracker(mapper: mapper, loaded: contents)
+            let config = try GatewayConfig.parse(yaml: LiteLLMDatabaseReaderTests.config, environment: [:]).parts
+            var applied = Applied(parts: mapper.parts(contents).parts, config: config)
+
+            // An idle poll changes nothing.
+            let idle = tracker.apply(try await LiteLLMDatabaseReader.poll(tracker, on: connection, logger: logger))
+            #expect(idle.isEmpty)
+
+            /// Polls every 250 ms until `holds` is true of the policy; returns the seconds it took.
+            /// The clock starts at the commit; the first poll comes 0-250 ms later, as a change
+            /// lands at any point of a 250 ms polling cycle.
+            func inForce(_ what: String, _ holds: (PolicySnapshot) -> Bool) async throws -> Double {
+                let start = ContinuousClock.now
+                try await Task.sleep(for: .milliseconds(Int.random(in: 0..<250)))
+                while true {
+                    let delta = tracker.apply(try await LiteLLMDatabaseReader.poll(tracker, on: connection, logger: logger))
+                    applied.apply(delta)
+                    if holds(applied.snapshot) {
+                        let elapsed = ContinuousClock.now - start
+                        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                    }
+                    if ContinuousClock.now - start > .seconds(5) {
+                        Issue.record("\(what): not in force after 5 s")
+                        return 5
+                    }
+                    try await Task.sleep(for: .milliseconds(250))
+                }
+            }
+
+            var latencies: [Double] = []
+            for round in 0..<9 {
+                let created = try scenario.send(["op": "new_key", "models": ["gpt-4o-mini"], "alias": "poll-\(round)"])["key"] as! String
+                latencies.append(try await inForce("create") { Self.allowed(created, "gpt-4o-mini", $0).allow })
+                try scenario.send(["op": "update_key", "key": created, "fields": ["models": ["gpt-4o"]]])
+                latencies.append(try await inForce("update models") {
+                    Self.allowed(created, "gpt-4o", $0).allow && !Self.allowed(created, "gpt-4o-mini", $0).allow
+                })
+                try scenario.send(["op": "update_key", "key": created, "fields": ["blocked": true]])
+                latencies.append(try await inForce("block") { Self.allowed(created, "gpt-4o", $0).reason == .keyBlocked })
+                try scenario.send(["op": "update_key", "key": created, "fields": ["blocked": false]])
+                latencies.append(try await inForce("unblock") { Self.allowed(created, "gpt-4o", $0).allow })
+                try scenario.send(["op": "update_team", "team_id": "team-mini", "fields": ["blocked": true]])
+                let teamKey = scenario.keys["team-mini"]!
+                latencies.append(try await inForce("team block") { Self.allowed(teamKey, "gpt-4o-mini", $0).reason == .keyBlocked })
+                try scenario.send(["op": "update_team", "team_id": "team-mini", "fields": ["blocked": false]])
+                latencies.append(try await inForce("team unblock") { Self.allowed(teamKey, "gpt-4o-mini", $0).allow })
+                if round % 3 == 0 {
+                    try scenario.send(["op": "delete_key", "key": created])
+                    latencies.append(try await inForce("delete") { Self.allowed(created, "gpt-4o", $0).reason == .invalidKey })
+                } else if round % 3 == 1 {
+                    try scenario.send(["op": "delete_key_by_hand", "key": created])
+                    latencies.append(try await inForce("delete by hand") { Self.allowed(created, "gpt-4o", $0).reason == .invalidKey })
+                } else {
+                    let rotated = try scenario.send(["op": "regenerate_key", "key": created])["key"] as! String
+                    latencies.append(try await inForce("regenerate without grace") {
+                        Self.allowed(created, "gpt-4o", $0).reason == .invalidKey && Self.allowed(rotated, "gpt-4o", $0).allow
+                    })
+                }
+            }
+            #expect(latencies.count >= 50)
+            let sorted = latencies.sorted()
+            let p50 = sorted[sorted.count / 2]
+            let p99 = sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.99).rounded(.up)) - 1)]
+            print("LITELLM-POLL changes=\(sorted.count) p50_ms=\(Int(p50 * 1000)) p99_ms=\(Int(p99 * 1000)) max_ms=\(Int(sorted.last! * 1000))")
+            #expect(p99 < 1.0)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+    }
+}

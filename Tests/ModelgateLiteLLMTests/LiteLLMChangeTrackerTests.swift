@@ -1,0 +1,91 @@
+import Foundation
+import ModelgateCore
+import Testing
+
+@testable import ModelgateLiteLLM
+
+@Suite struct LiteLLMChangeTrackerTests {
+    static let mapper = LiteLLMPolicyMapper(cipher: nil, environment: [:])
+    static func token(_ key: String) -> String { KeyHash(hashing: key).hex }
+    static func at(_ seconds: Double) -> Date { Date(timeIntervalSince1970: seconds) }
+
+    static func tracker() -> LiteLLMChangeTracker {
+        LiteLLMChangeTracker(mapper: mapper, loaded: LiteLLMContents(
+            keys: [
+                LiteLLMKeyRow(token: token("sk-a"), keyAlias: "a", models: ["m"], updatedAt: at(100)),
+                LiteLLMKeyRow(token: token("sk-b"), keyAlias: "b", updatedAt: at(90)),
+            ],
+            deprecatedKeys: [LiteLLMDeprecatedKeyRow(token: token("sk-a-old"), activeToken: token("sk-a"), revokeAt: at(1000))],
+            teams: [LiteLLMTeamRow(teamID: "t", updatedAt: at(50))]))
+    }
+
+    @Test func watermarksAndChecksumFollowTheRows() {
+        let tracker = Self.tracker()
+        #expect(tracker.keysSeen == 100 && tracker.teamsSeen == 50)
+        let checksum = tracker.tokenChecksum
+        #expect(checksum.count == 2)
+        #expect(checksum.sum == LiteLLMChangeTracker.prefixValue(Self.token("sk-a")) &+ LiteLLMChangeTracker.prefixValue(Self.token("sk-b")))
+    }
+
+    @Test func anUnchangedPollChangesNothing() {
+        var tracker = Self.tracker()
+        var poll = LiteLLMPoll()
+        poll.deprecatedKeys = [LiteLLMDeprecatedKeyRow(token: Self.token("sk-a-old"), activeToken: Self.token("sk-a"), revokeAt: Self.at(1000))]
+        #expect(tracker.apply(poll).isEmpty)
+    }
+
+    @Test func anUpdatedActiveKeyCarriesItsRotatedKeyAlong() {
+        var tracker = Self.tracker()
+        var poll = LiteLLMPoll()
+        poll.changedKeys = [LiteLLMKeyRow(token: Self.token("sk-a"), keyAlias: "a", models: ["n"], updatedAt: Self.at(200))]
+        poll.deprecatedKeys = [LiteLLMDeprecatedKeyRow(token: Self.token("sk-a-old"), activeToken: Self.token("sk-a"), revokeAt: Self.at(1000))]
+        let delta = tracker.apply(poll)
+        #expect(Set(delta.upsertedKeys.map(\.hash)) == [KeyHash(hashing: "sk-a"), KeyHash(hashing: "sk-a-old")])
+        #expect(delta.upsertedKeys.allSatisfy { $0.models == ["n"] })
+        #expect(tracker.keysSeen == 200)
+    }
+
+    @Test func deletionsFromArchivesFromTheTokenSetAndFromTheRotationTable() {
+        var tracker = Self.tracker()
+        var poll = LiteLLMPoll()
+        poll.deletedKeyTokens = [Self.token("sk-b")]
+        poll.deletedTeamIDs = ["t", "never-seen"]
+        var delta = tracker.apply(poll)
+        // The rotation row left the table (revoked), sk-b was archived.
+        #expect(Set(delta.deletedKeys) == [KeyHash(hashing: "sk-b"), KeyHash(hashing: "sk-a-old")])
+        #expect(delta.deletedTeams == ["t"])
+
+        poll = LiteLLMPoll()
+        poll.allTokens = []
+        delta = tracker.apply(poll)
+        #expect(delta.deletedKeys == [KeyHash(hashing: "sk-a")])
+        #expect(tracker.tokenChecksum.count == 0)
+    }
+
+    @Test func aDamagedRowIsADeleteAndAProblem() {
+        var tracker = Self.tracker()
+        var poll = LiteLLMPoll()
+        poll.changedKeys = [LiteLLMKeyRow(token: Self.token("sk-a"), keyAlias: "a", metadata: "not json", updatedAt: Self.at(300))]
+        poll.deprecatedKeys = [LiteLLMDeprecatedKeyRow(token: Self.token("sk-a-old"), activeToken: Self.token("sk-a"), revokeAt: Self.at(1000))]
+        let delta = tracker.apply(poll)
+        #expect(delta.deletedKeys.contains(KeyHash(hashing: "sk-a")))
+        #expect(delta.deletedKeys.contains(KeyHash(hashing: "sk-a-old")))
+        #expect(delta.problems.count >= 1)
+    }
+
+    @Test func modelsAndCredentialsAreComparedWhole() {
+        var tracker = Self.tracker()
+        var poll = LiteLLMPoll()
+        poll.deprecatedKeys = [LiteLLMDeprecatedKeyRow(token: Self.token("sk-a-old"), activeToken: Self.token("sk-a"), revokeAt: Self.at(1000))]
+        poll.models = [LiteLLMModelRow(modelID: "m", modelName: "g", litellmParams: #"{"model":"x"}"#)]
+        poll.credentials = [LiteLLMCredentialRow(credentialName: "c", credentialValues: #"{"api_key":"x"}"#)]
+        var delta = tracker.apply(poll)
+        #expect(delta.deployments?.count == 1)
+        #expect(delta.upsertedCredentials.map(\.name) == ["c"])
+        poll.models = []
+        poll.credentials = []
+        delta = tracker.apply(poll)
+        #expect(delta.deployments?.isEmpty == true)
+        #expect(delta.deletedCredentials == ["c"])
+    }
+}
