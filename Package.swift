@@ -172,6 +172,14 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        .testTarget(
+            name: "ModelgateObservabilityTests",
+            dependencies: [
+                "ModelgateObservability", "ModelgateCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // Runs the built `modelgate` executable (serve, check, config validate) as users do.
         .testTarget(
             name: "ModelgateCLITests",

@@ -92,14 +92,8 @@ enum StaticPolicySection {
 
     private static func expiry(_ node: ConfigNode, reader: inout ConfigReader) -> Date? {
         guard let text = reader.string(node) else { return nil }
-        if let date = ISO8601DateFormatter().date(from: text) { return date }
-        let dateOnly = ISO8601DateFormatter()
-        dateOnly.formatOptions = [.withFullDate]
-        if let date = dateOnly.date(from: text) { return date }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = fractional.date(from: text) { return date }
-        reader.problem(node, "expires must be an ISO 8601 date or time, like 2027-01-01T00:00:00Z")
+        if let date = ExpiryDate.parse(text) { return date }
+        reader.problem(node, "expires must be \(ExpiryDate.expected)")
         return nil
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ModelgateConfig
+import ModelgateCore
 import ModelgateStore
 
 /// `modelgate key`: virtual keys in the database, offline (the same operations as the admin API).
@@ -33,7 +34,7 @@ struct KeyCommand: ParsableCommand {
         @Option(name: .customLong("model"), help: "A model group, access group or wildcard the key may call (repeat; none means no key-level limit).")
         var models: [String] = []
         @Option(help: "Valid for this long: 30s, 20m, 1h, 7d, 2w, 1mo, 1y.") var duration: String?
-        @Option(help: "Valid until this ISO 8601 time, e.g. 2027-01-01T00:00:00Z.") var expires: String?
+        @Option(help: "Valid until this RFC 3339 time or date, e.g. 2027-01-01T00:00:00Z or 2027-01-01.") var expires: String?
         @Option(name: .customLong("tag"), help: "A tag (metadata.tags; repeat).") var tags: [String] = []
         @Option(name: .customLong("model-config"), help: "metadata.model_config as JSON.") var modelConfig: String?
         @Option(help: "metadata as a JSON object.") var metadata: String?
@@ -208,8 +209,8 @@ enum CLIParsing {
             }
             return .after(parsed)
         case (nil, let expires?):
-            guard let date = try? Date(expires, strategy: .iso8601) else {
-                throw ValidationError("--expires must be an ISO 8601 time such as 2027-01-01T00:00:00Z")
+            guard let date = ExpiryDate.parse(expires) else {
+                throw ValidationError("--expires must be \(ExpiryDate.expected)")
             }
             return .at(date)
         case (nil, nil):

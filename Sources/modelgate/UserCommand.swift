@@ -59,6 +59,10 @@ struct UserCommand: ParsableCommand {
         @Option(name: .customLong("model"), help: "Replaces the user's model list (repeat).") var models: [String] = []
         @Flag(help: "Remove the user's model list (no user-level limit).") var anyModel = false
 
+        func validate() throws {
+            if anyModel && !models.isEmpty { throw ValidationError("give --model or --any-model, not both") }
+        }
+
         func run() throws {
             var request = UserUpdateRequest(userID: userID)
             request.alias = alias

@@ -121,3 +121,63 @@ struct LiteLLMPollingTests {
         try await connection.close()
     }
 }
+
+/// The source's own loop: load, then deltas delivered as LiteLLM's rows change.
+@Suite(.enabled(if: LiteLLMScenario.python != nil || LiteLLMScenario.required, "needs Tests/litellm/.venv (Tests/litellm/setup-venv)"))
+struct LiteLLMPolicySourceTests {
+    final class Deliveries: @unchecked Sendable {
+        private let lock = NSLock()
+        private var deltas: [LiteLLMDelta] = []
+        private var healthEvents: [Bool] = []
+        func add(_ delta: LiteLLMDelta) { lock.withLock { deltas.append(delta) } }
+        func health(_ up: Bool) { lock.withLock { healthEvents.append(up) } }
+        var all: [LiteLLMDelta] { lock.withLock { deltas } }
+        var ups: [Bool] { lock.withLock { healthEvents } }
+    }
+
+    @Test func loadsThenDeliversChangesAndReconciles() async throws {
+        let scenario = try LiteLLMScenario.start()
+        defer { scenario.stop() }
+        let cipher = LiteLLMCipher(saltKey: LiteLLMSaltKey(scenario.saltKey, origin: .saltKey))
+        var source = LiteLLMPolicySource(
+            url: try DatabaseURL(parsing: scenario.url), mapper: LiteLLMPolicyMapper(cipher: cipher, environment: [:]),
+            logger: Logger(label: "test"))
+        source.reconcileInterval = .seconds(1)
+        let contents = try await source.load(waitUpTo: 5)
+        #expect(contents.keys.count >= 10)
+        let deliveries = Deliveries()
+        let loop = Task {
+            await source.run(
+                tracker: LiteLLMChangeTracker(mapper: source.mapper, loaded: contents),
+                deliver: { deliveries.add($0) }, health: { up, _ in deliveries.health(up) })
+        }
+        defer { loop.cancel() }
+        let key = scenario.keys["mini"]!
+        try scenario.send(["op": "update_key", "key": key, "fields": ["blocked": true]])
+        let deadline = ContinuousClock.now + .seconds(3)
+        while ContinuousClock.now < deadline, !deliveries.all.contains(where: { $0.upsertedKeys.contains { $0.hash == KeyHash(hashing: key) && $0.blocked } }) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(deliveries.all.contains { $0.upsertedKeys.contains { $0.hash == KeyHash(hashing: key) && $0.blocked } })
+        #expect(deliveries.ups.first == true)
+        // A second of quiet spans a reconciliation: nothing changed, so nothing is delivered.
+        let delivered = deliveries.all.count
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(deliveries.all.count == delivered)
+    }
+}
+
+/// Faults that need no database.
+@Suite struct LiteLLMPolicySourceFaultTests {
+    @Test func anUnreachableDatabaseFailsNamingTheHostNotThePassword() async throws {
+        let url = try DatabaseURL(parsing: "postgresql://ro:sekret-pw-123@127.0.0.1:1/litellm")
+        let source = LiteLLMPolicySource(url: url, mapper: LiteLLMPolicyMapper(cipher: nil, environment: [:]), logger: Logger(label: "test"))
+        do {
+            _ = try await source.load(waitUpTo: 0.5)
+            Issue.record("loaded from a closed port")
+        } catch {
+            #expect("\(error)".contains("127.0.0.1"))
+            #expect(!"\(error)".contains("sekret-pw-123"))
+        }
+    }
+}

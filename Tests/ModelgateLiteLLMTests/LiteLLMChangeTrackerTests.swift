@@ -88,4 +88,17 @@ import Testing
         #expect(delta.deployments?.isEmpty == true)
         #expect(delta.deletedCredentials == ["c"])
     }
+
+    @Test func reconciliationRemovesWhatWasDeletedByHand() {
+        var tracker = LiteLLMChangeTracker(mapper: Self.mapper, loaded: LiteLLMContents(
+            keys: [LiteLLMKeyRow(token: Self.token("sk-a"), updatedAt: Self.at(1)), LiteLLMKeyRow(token: Self.token("sk-b"), updatedAt: Self.at(1))],
+            teams: [LiteLLMTeamRow(teamID: "t")], users: [LiteLLMUserRow(userID: "u", models: ["m"])]))
+        let delta = tracker.reconcile(LiteLLMContents(keys: [LiteLLMKeyRow(token: Self.token("sk-a"), updatedAt: Self.at(1))]))
+        #expect(delta.deletedKeys == [KeyHash(hashing: "sk-b")])
+        #expect(delta.deletedTeams == ["t"])
+        #expect(delta.deletedUsers == ["u"])
+        #expect(delta.upsertedKeys.isEmpty)
+        #expect(tracker.reconcile(LiteLLMContents(keys: [LiteLLMKeyRow(token: Self.token("sk-a"), updatedAt: Self.at(1))])).isEmpty)
+    }
 }
+

@@ -76,7 +76,7 @@ final class AdminAPITests {
         #expect(generated["team_id"] == "team-1")
         #expect(generated["models"] == ["claude-opus-4-7"])
         #expect(generated["metadata"] == ["owner": "ops", "tags": ["batch"]])
-        let expires = try #require(generated["expires"]?.stringValue.flatMap(Timestamp.parse))
+        let expires = try #require(generated["expires"]?.stringValue.flatMap(ExpiryDate.parse))
         #expect(abs(expires.timeIntervalSinceNow - 3600) < 60)
 
         // Info by raw key and by hash; the answer never holds the raw key except as asked.

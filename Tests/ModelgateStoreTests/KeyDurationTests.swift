@@ -1,4 +1,5 @@
 import Foundation
+import ModelgateCore
 import Testing
 @testable import ModelgateStore
 
@@ -18,7 +19,7 @@ struct KeyDurationTests {
 
     @Test("durations add to a time; months follow the calendar")
     func add() throws {
-        let start = try #require(Timestamp.parse("2026-01-31T12:00:00Z"))
+        let start = try #require(ExpiryDate.parse("2026-01-31T12:00:00Z"))
         #expect(KeyDuration("90s")?.added(to: start) == start.addingTimeInterval(90))
         #expect(KeyDuration("2w")?.added(to: start) == start.addingTimeInterval(14 * 86400))
         #expect(KeyDuration("1mo").map { Timestamp.format($0.added(to: start)) } == "2026-02-28T12:00:00Z")
@@ -26,10 +27,10 @@ struct KeyDurationTests {
 
     @Test("timestamps parse with and without fractional seconds or offsets")
     func timestamps() {
-        #expect(Timestamp.parse("2027-01-01T00:00:00Z") != nil)
-        #expect(Timestamp.parse("2027-01-01T00:00:00.250Z") != nil)
-        #expect(Timestamp.parse("2027-01-01T02:00:00+02:00") == Timestamp.parse("2027-01-01T00:00:00Z"))
-        #expect(Timestamp.parse("next week") == nil)
+        #expect(ExpiryDate.parse("2027-01-01T00:00:00Z") != nil)
+        #expect(ExpiryDate.parse("2027-01-01T00:00:00.250Z") != nil)
+        #expect(ExpiryDate.parse("2027-01-01T02:00:00+02:00") == ExpiryDate.parse("2027-01-01T00:00:00Z"))
+        #expect(ExpiryDate.parse("next week") == nil)
     }
 
     @Test("generated keys are sk- and 43 URL-safe characters, all different")

@@ -33,6 +33,7 @@ public struct LiteLLMDelta: Sendable {
     public var upsertedTeams: [Team] = []
     public var deletedTeams: [String] = []
     public var upsertedUsers: [User] = []
+    public var deletedUsers: [String] = []
     public var upsertedCredentials: [Credential] = []
     public var deletedCredentials: [String] = []
     /// The DB deployments, when they changed (the catalog is rebuilt from config + these).
@@ -42,7 +43,7 @@ public struct LiteLLMDelta: Sendable {
 
     public var isEmpty: Bool {
         upsertedKeys.isEmpty && deletedKeys.isEmpty && upsertedTeams.isEmpty && deletedTeams.isEmpty
-            && upsertedUsers.isEmpty && upsertedCredentials.isEmpty && deletedCredentials.isEmpty && deployments == nil
+            && upsertedUsers.isEmpty && deletedUsers.isEmpty && upsertedCredentials.isEmpty && deletedCredentials.isEmpty && deployments == nil
     }
 }
 
@@ -169,6 +170,29 @@ public struct LiteLLMChangeTracker: Sendable {
         }
         for name in credentials.keys where current[name] == nil { delta.deletedCredentials.append(name) }
         credentials = current
+        return delta
+    }
+
+    /// A full reconciliation: everything read again, compared with what is tracked, so a row
+    /// deleted by hand (no archive, no `updated_at`) stops counting too.
+    public mutating func reconcile(_ contents: LiteLLMContents) -> LiteLLMDelta {
+        var poll = LiteLLMPoll()
+        poll.changedKeys = contents.keys
+        poll.allTokens = Set(contents.keys.map(\.token))
+        poll.changedTeams = contents.teams
+        let teamIDs = Set(contents.teams.map(\.teamID))
+        poll.deletedTeamIDs = teams.keys.filter { !teamIDs.contains($0) }
+        poll.changedUsers = contents.users
+        poll.deprecatedKeys = contents.deprecatedKeys
+        poll.models = contents.models
+        poll.credentials = contents.credentials
+        let userIDs = Set(contents.users.map(\.userID))
+        let goneUsers = users.keys.filter { !userIDs.contains($0) }
+        var delta = apply(poll)
+        for id in goneUsers {
+            users.removeValue(forKey: id)
+            delta.deletedUsers.append(id)
+        }
         return delta
     }
 }

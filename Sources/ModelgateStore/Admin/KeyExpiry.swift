@@ -58,16 +58,8 @@ public struct KeyDuration: Sendable, Equatable, CustomStringConvertible {
     static let explanation = "a duration such as 30s, 20m, 1h, 7d, 2w, 1mo or 1y"
 }
 
-/// ISO 8601 timestamps in and out of the admin API.
+/// Timestamps in admin API answers (`expires` is read by `ExpiryDate`).
 enum Timestamp {
-    /// Accepts `2027-01-01T00:00:00Z`, with fractional seconds or a numeric offset.
-    static func parse(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        if let date = try? fractional.parse(text) { return date }
-        return nil
-    }
-
     static func format(_ date: Date) -> String {
         date.formatted(.iso8601)
     }

@@ -1,3 +1,5 @@
+import ModelgateCore
+
 /// Typed access to a JSON request body, reporting a wrong type as a 400 naming the field.
 ///
 /// A field given as JSON `null` counts as not given (LiteLLM drops `None` fields the same way).
@@ -92,7 +94,7 @@ struct RequestFields {
         return values
     }
 
-    /// `duration` (LiteLLM) or `expires` (an ISO 8601 time, as in the config file). `"-1"` or
+    /// `duration` (LiteLLM) or `expires` (read by `ExpiryDate`, as in the config file). `"-1"` or
     /// `"never"` clears an expiry on update.
     func expiry() throws(AdminError) -> KeyExpiry? {
         if has("duration") && has("expires") {
@@ -106,8 +108,8 @@ struct RequestFields {
             return .after(parsed)
         }
         if let expires = try string("expires") {
-            guard let date = Timestamp.parse(expires) else {
-                throw .badRequest("'expires' must be an ISO 8601 time such as 2027-01-01T00:00:00Z", param: "expires")
+            guard let date = ExpiryDate.parse(expires) else {
+                throw .badRequest("'expires' must be \(ExpiryDate.expected)", param: "expires")
             }
             return .at(date)
         }
