@@ -29,7 +29,7 @@ public struct KeyHash: Hashable, Sendable, CustomStringConvertible {
         for i in 0..<4 {
             var w: UInt64 = 0
             for c in utf8[(i * 16)..<(i * 16 + 16)] {
-                guard let v = Self.hexValue(c) else { return nil }
+                guard let v = PercentDecoding.hexValue(c) else { return nil }
                 w = (w << 4) | UInt64(v)
             }
             words.append(w)
@@ -46,13 +46,4 @@ public struct KeyHash: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { hex }
-
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
 }
