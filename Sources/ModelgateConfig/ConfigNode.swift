@@ -1,3 +1,4 @@
+import ModelgateCore
 import Yams
 
 /// A YAML node with the dotted path that led to it (`model_list[2].litellm_params.model`),
@@ -29,32 +30,74 @@ struct ConfigNode {
 struct ConfigReader {
     var problems: [ConfigProblem] = []
     var warnings: [String] = []
-    let environment: [String: String]
+    /// The process environment over the config's `environment_variables:` (`os.environ/NAME`).
+    var environment: [String: String]
+    /// Locations of `os.environ/` references already reported as unset.
+    var unsetReferences = Set<String>()
 
     mutating func problem(_ at: ConfigNode, _ message: String) {
         problems.append(ConfigProblem(location: at.location, message: message))
     }
 
-    /// Mapping members in order; duplicate keys are a problem (YAML parsers disagree on them).
-    mutating func members(_ at: ConfigNode) -> [(key: String, value: ConfigNode)]? {
+    /// Repeated keys already reported, by the location of the occurrence that counts.
+    var reportedRepeats = Set<String>()
+
+    /// Mapping members in order. A key repeated in the mapping (PyYAML, and so LiteLLM, keeps
+    /// the last value) is a problem when the caller reads it (`reading` nil: every key), and a
+    /// warning otherwise; either names the occurrence that counts, never a value.
+    mutating func members(_ at: ConfigNode, reading: Set<String>? = nil) -> [(key: String, value: ConfigNode)]? {
         guard case .mapping(let mapping) = at.node else {
             problem(at, "expected a mapping")
             return nil
         }
-        var seen = Set<String>()
         var result: [(key: String, value: ConfigNode)] = []
         for (key, value) in mapping {
             guard let name = key.string else {
                 problem(at, "a mapping key is not a string")
                 continue
             }
-            if !seen.insert(name).inserted {
-                problem(at.child(name, value), "duplicate key '\(name)'")
+            if name.hasPrefix(YAMLDocument.supersededMarker) {
+                repeated(String(name.dropFirst(YAMLDocument.supersededMarker.count)), in: at, reading: reading)
                 continue
             }
             result.append((name, at.child(name, value)))
         }
         return result
+    }
+
+    /// Reports a key that `mapping` repeats, at its last occurrence (the one PyYAML keeps).
+    mutating func repeated(_ name: String, in mapping: ConfigNode, reading: Set<String>?) {
+        guard case .mapping(let pairs) = mapping.node else { return }
+        let kept = Array(pairs).last(where: { $0.key.string == name })
+        let place = kept.map { mapping.child(name, $0.value) } ?? mapping.child(name, mapping.node)
+        var location = place.location
+        if let mark = kept?.key.mark { location = "\(place.path) (line \(mark.line), column \(mark.column))" }
+        guard reportedRepeats.insert(location).inserted else { return }
+        if reading == nil || reading!.contains(name) {
+            problems.append(ConfigProblem(location: location, message: "key '\(name)' is repeated in its mapping; modelgate reads it, so the file must say it once"))
+        } else {
+            warnings.append("\(location): key '\(name)' is repeated in its mapping; the last one is used (as in LiteLLM)")
+        }
+    }
+
+    /// Warns about repeated keys under `node` that no reader visited (sections and fields
+    /// modelgate does not read).
+    mutating func warnRepeats(under node: ConfigNode) {
+        switch node.node {
+        case .mapping(let mapping):
+            for (key, value) in mapping {
+                guard let name = key.string else { continue }
+                if name.hasPrefix(YAMLDocument.supersededMarker) {
+                    repeated(String(name.dropFirst(YAMLDocument.supersededMarker.count)), in: node, reading: [])
+                } else {
+                    warnRepeats(under: node.child(name, value))
+                }
+            }
+        case .sequence(let sequence):
+            for (index, item) in sequence.enumerated() { warnRepeats(under: node.element(index, item)) }
+        default:
+            break
+        }
     }
 
     mutating func elements(_ at: ConfigNode) -> [ConfigNode]? {
@@ -66,7 +109,18 @@ struct ConfigReader {
         return sequence.enumerated().map { at.element($0.offset, $0.element) }
     }
 
+    /// A name, id, alias or model: never holds a control character, since it may become a
+    /// header value (CONTRACT §4). Secrets are read with `secret`, checked where they are sent.
     mutating func string(_ at: ConfigNode) -> String? {
+        guard let text = scalarString(at) else { return nil }
+        if ControlCharacters.contains(text) {
+            problem(at, "holds a control character")
+            return nil
+        }
+        return text
+    }
+
+    mutating func scalarString(_ at: ConfigNode) -> String? {
         guard case .scalar(let scalar) = at.node else {
             problem(at, "expected a string")
             return nil
@@ -107,11 +161,37 @@ struct ConfigReader {
     }
 
     mutating func secret(_ at: ConfigNode) -> Resolved? {
-        guard let raw = string(at) else { return nil }
+        guard let raw = scalarString(at) else { return nil }
         let prefix = "os.environ/"
         guard raw.hasPrefix(prefix) else { return .value(raw) }
         let name = String(raw.dropFirst(prefix.count))
         if let value = environment[name], !value.isEmpty { return .value(value) }
+        unsetReferences.insert(at.location)
         return .unset(raw)
+    }
+}
+
+extension ConfigReader {
+    /// Warns once about each `os.environ/NAME` under `node` whose variable is not set and that
+    /// no reader already reported (fields modelgate does not read: LiteLLM would need them).
+    mutating func warnUnsetReferences(under node: ConfigNode) {
+        switch node.node {
+        case .mapping(let mapping):
+            for (key, value) in mapping {
+                guard let name = key.string, !name.hasPrefix(YAMLDocument.supersededMarker) else { continue }
+                warnUnsetReferences(under: node.child(name, value))
+            }
+        case .sequence(let sequence):
+            for (index, item) in sequence.enumerated() { warnUnsetReferences(under: node.element(index, item)) }
+        case .scalar(let scalar):
+            let prefix = "os.environ/"
+            guard scalar.string.hasPrefix(prefix), !unsetReferences.contains(node.location) else { return }
+            let name = String(scalar.string.dropFirst(prefix.count))
+            if let value = environment[name], !value.isEmpty { return }
+            unsetReferences.insert(node.location)
+            warnings.append("\(node.location): \(scalar.string) is not set (modelgate does not read this field; LiteLLM would)")
+        case .alias:
+            break
+        }
     }
 }

@@ -18,13 +18,13 @@ enum CredentialListSection {
     }
 
     private static func credential(_ node: ConfigNode, reader: inout ConfigReader) -> Credential? {
-        guard let fields = reader.members(node) else { return nil }
+        guard let fields = reader.members(node, reading: ["credential_name", "credential_values", "credential_info"]) else { return nil }
         var credential = Credential(name: "")
         for (name, value) in fields where !value.isNull {
             switch name {
             case "credential_name": credential.name = reader.string(value) ?? ""
             case "credential_values":
-                for (field, item) in reader.members(value) ?? [] where field == "api_key" {
+                for (field, item) in reader.members(value, reading: ["api_key"]) ?? [] where field == "api_key" {
                     switch reader.secret(item) {
                     case .value(let key): credential.apiKey = Secret(key)
                     case .unset(let reference):
@@ -34,7 +34,7 @@ enum CredentialListSection {
                     }
                 }
             case "credential_info":
-                for (field, item) in reader.members(value) ?? [] where field == "custom_llm_provider" {
+                for (field, item) in reader.members(value, reading: ["custom_llm_provider"]) ?? [] where field == "custom_llm_provider" {
                     credential.provider = reader.string(item).map { Provider($0) }
                 }
             default: continue

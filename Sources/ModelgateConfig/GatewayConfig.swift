@@ -1,5 +1,4 @@
 import ModelgateCore
-import Yams
 
 /// A loaded LiteLLM-compatible `config.yaml` (the subset modelgate uses, CONTRACT §2).
 ///
@@ -27,23 +26,20 @@ public struct GatewayConfig: Sendable {
     /// Top-level sections modelgate reads.
     static let usedSections: Set<String> = [
         "model_list", "credential_list", "general_settings", "router_settings", "modelgate_settings",
-        "teams", "users", "keys",
+        "teams", "users", "keys", "environment_variables",
     ]
 
-    /// Parses YAML text (JSON is YAML too). `environment` resolves `os.environ/NAME` values.
-    /// Throws `ConfigError` listing every problem with its location.
+    /// Parses YAML text (JSON is YAML too). `environment` resolves `os.environ/NAME` values, over
+    /// the config's own `environment_variables:` (the process environment wins, as in LiteLLM).
+    /// Throws `ConfigError` listing every problem with its location; no problem quotes the text.
     public static func parse(yaml: String, environment: [String: String]) throws(ConfigError) -> GatewayConfig {
-        let root: Node
-        do {
-            guard let composed = try Yams.compose(yaml: yaml) else {
-                return GatewayConfig()
-            }
-            root = composed
-        } catch {
-            throw ConfigError(problems: [ConfigProblem(location: "config", message: "not valid YAML: \(error)")])
-        }
+        guard let root = try YAMLDocument.compose(yaml) else { return GatewayConfig() }
         var reader = ConfigReader(environment: environment)
-        let config = read(ConfigNode(node: root, path: ""), reader: &reader)
+        let top = ConfigNode(node: root, path: "")
+        var config = read(top, reader: &reader)
+        reader.warnRepeats(under: top)
+        reader.warnUnsetReferences(under: top)
+        config.warnings = reader.warnings
         if !reader.problems.isEmpty { throw ConfigError(problems: reader.problems) }
         return config
     }
@@ -51,23 +47,27 @@ public struct GatewayConfig: Sendable {
     private static func read(_ root: ConfigNode, reader: inout ConfigReader) -> GatewayConfig {
         var config = GatewayConfig()
         if root.isNull { return config }
-        guard let sections = reader.members(root) else { return config }
+        guard let sections = reader.members(root, reading: usedSections) else { return config }
+        // `environment_variables:` first: every os.environ/ reference may read it.
+        for (name, node) in sections where name == "environment_variables" && !node.isNull {
+            EnvironmentVariablesSection.read(node, reader: &reader)
+        }
         var settings = GateSettings()
         for (name, node) in sections where !node.isNull {
             switch name {
             case "model_list": config.parts.deployments = ModelListSection.read(node, reader: &reader)
             case "credential_list": config.parts.credentials = CredentialListSection.read(node, reader: &reader)
-            case "general_settings": config.masterKey = GeneralSettingsSection.masterKey(node, reader: &reader)
+            case "general_settings": config.masterKey = GeneralSettingsSection.read(node, reader: &reader)
             case "router_settings": RouterSettingsSection.read(node, into: &settings, reader: &reader)
             case "modelgate_settings": ModelgateSettingsSection.read(node, into: &settings, reader: &reader)
             case "teams": config.parts.teams = StaticPolicySection.teams(node, reader: &reader)
             case "users": config.parts.users = StaticPolicySection.users(node, reader: &reader)
             case "keys": config.parts.keys = StaticPolicySection.keys(node, reader: &reader)
+            case "environment_variables": continue
             default: config.ignoredSections.append(name)
             }
         }
         config.parts.settings = settings
-        config.warnings = reader.warnings
         return config
     }
 }

@@ -8,7 +8,7 @@ enum ModelListSection {
     }
 
     private static func deployment(_ node: ConfigNode, reader: inout ConfigReader) -> Deployment? {
-        guard let fields = reader.members(node) else { return nil }
+        guard let fields = reader.members(node, reading: ["model_name", "litellm_params", "model_info"]) else { return nil }
         var groupName: String?
         var params: ConfigNode?
         var info: ConfigNode?
@@ -24,7 +24,12 @@ enum ModelListSection {
             reader.problem(node, "model_name is required")
             return nil
         }
-        guard let params, let paramFields = reader.members(params) else {
+        guard let params else {
+            // LiteLLM itself cannot load such an entry (it reads litellm_params unconditionally).
+            reader.warnings.append("\(node.location): no litellm_params, so no deployment: the entry is skipped")
+            return nil
+        }
+        guard let paramFields = reader.members(params, reading: ["model", "api_key", "litellm_credential_name", "custom_llm_provider", "tags"]) else {
             reader.problem(node, "litellm_params is required")
             return nil
         }
@@ -32,6 +37,7 @@ enum ModelListSection {
         var apiKey: Secret?
         var unresolved: String?
         var credentialName: String?
+        var customLLMProvider: String?
         var tags: [String] = []
         for (name, value) in paramFields where !value.isNull {
             switch name {
@@ -45,6 +51,7 @@ enum ModelListSection {
                 case nil: break
                 }
             case "litellm_credential_name": credentialName = reader.string(value)
+            case "custom_llm_provider": customLLMProvider = reader.string(value)
             case "tags": tags = reader.strings(value) ?? []
             default: continue
             }
@@ -54,14 +61,18 @@ enum ModelListSection {
             return nil
         }
         var accessGroups: [String] = []
-        if let info, let infoFields = reader.members(info) {
+        if let info, let infoFields = reader.members(info, reading: ["access_groups"]) {
             for (name, value) in infoFields where name == "access_groups" {
                 accessGroups = reader.strings(value) ?? []
             }
         }
-        let (provider, modelID) = LiteLLMModelName.parse(model)
+        let reading = LiteLLMModelName.read(model, customLLMProvider: customLLMProvider)
+        if reading.placement == .openAICompatible, let modelNode = paramFields.first(where: { $0.key == "model" })?.value {
+            reader.warnings.append("\(modelNode.location): no provider prefix LiteLLM knows and not in LiteLLM's model registry (litellm \(LiteLLMModelName.registryVersion)): read as an OpenAI-compatible model, as LiteLLM needs custom_llm_provider or a provider/ prefix to serve it")
+        }
         return Deployment(
-            groupName: groupName, provider: provider, modelID: modelID, litellmModel: model, apiKey: apiKey,
-            unresolvedAPIKey: unresolved, credentialName: credentialName, tags: tags, accessGroups: accessGroups)
+            groupName: groupName, provider: reading.provider, modelID: reading.modelID, litellmModel: model, apiKey: apiKey,
+            unresolvedAPIKey: unresolved, credentialName: credentialName, tags: tags, accessGroups: accessGroups,
+            placement: reading.placement)
     }
 }

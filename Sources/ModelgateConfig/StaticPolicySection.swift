@@ -5,7 +5,7 @@ import ModelgateCore
 enum StaticPolicySection {
     static func teams(_ node: ConfigNode, reader: inout ConfigReader) -> [Team] {
         (reader.elements(node) ?? []).compactMap { entry in
-            guard let fields = reader.members(entry) else { return nil }
+            guard let fields = reader.members(entry, reading: ["team_id", "team_alias", "models", "blocked", "metadata", "model_config"]) else { return nil }
             var team = Team(id: "")
             for (name, value) in fields where !value.isNull {
                 switch name {
@@ -28,7 +28,7 @@ enum StaticPolicySection {
 
     static func users(_ node: ConfigNode, reader: inout ConfigReader) -> [User] {
         (reader.elements(node) ?? []).compactMap { entry in
-            guard let fields = reader.members(entry) else { return nil }
+            guard let fields = reader.members(entry, reading: ["user_id", "models"]) else { return nil }
             var user = User(id: "")
             for (name, value) in fields where !value.isNull {
                 switch name {
@@ -47,7 +47,7 @@ enum StaticPolicySection {
 
     static func keys(_ node: ConfigNode, reader: inout ConfigReader) -> [VirtualKey] {
         (reader.elements(node) ?? []).compactMap { entry in
-            guard let fields = reader.members(entry) else { return nil }
+            guard let fields = reader.members(entry, reading: ["key", "key_alias", "team_id", "user_id", "models", "blocked", "expires", "metadata", "model_config"]) else { return nil }
             var raw: String?
             var key = VirtualKey(hash: KeyHash(hashing: ""))
             for (name, value) in fields where !value.isNull {
@@ -81,7 +81,7 @@ enum StaticPolicySection {
     }
 
     private static func readMetadata(_ node: ConfigNode, tags: inout [String], modelConfig: inout ModelConfig, reader: inout ConfigReader) {
-        for (name, value) in reader.members(node) ?? [] where !value.isNull {
+        for (name, value) in reader.members(node, reading: ["tags", "model_config"]) ?? [] where !value.isNull {
             switch name {
             case "tags": tags = reader.strings(value) ?? []
             case "model_config": modelConfig = ModelConfigReader.read(value, reader: &reader)
@@ -99,7 +99,8 @@ enum StaticPolicySection {
 }
 
 /// `model_config`: `defaultconfig` and per-group entries, each provider →
-/// `{litellm_credentials: NAME}`.
+/// `{litellm_credentials: NAME}`. Provider keys are read as LiteLLM reads provider names
+/// (`Bedrock`, `Google_AI_Studio`: `Provider.canonicalName`).
 public enum ModelConfigReader {
     static func read(_ node: ConfigNode, reader: inout ConfigReader) -> ModelConfig {
         var config = ModelConfig()
@@ -107,14 +108,19 @@ public enum ModelConfigReader {
             var byProvider: [String: String] = [:]
             for (provider, entry) in reader.members(providers) ?? [] where !entry.isNull {
                 var credential: String?
-                for (field, value) in reader.members(entry) ?? [] where field == "litellm_credentials" {
+                for (field, value) in reader.members(entry, reading: ["litellm_credentials"]) ?? [] where field == "litellm_credentials" {
                     credential = reader.string(value)
                 }
                 guard let credential else {
                     reader.problem(entry, "expected { litellm_credentials: NAME }")
                     continue
                 }
-                byProvider[provider] = credential
+                let canonical = Provider.canonicalName(provider)
+                if let earlier = byProvider[canonical], earlier != credential {
+                    reader.problem(entry, "names provider \(canonical) a second time (as '\(provider)') with another credential")
+                    continue
+                }
+                byProvider[canonical] = credential
             }
             if scope == "defaultconfig" {
                 config.defaultConfig = byProvider
@@ -143,7 +149,12 @@ public enum ModelConfigReader {
                     return .failure(ConfigError(problems: [ConfigProblem(
                         location: "model_config.\(scope).\(provider)", message: "expected { \"litellm_credentials\": NAME }")]))
                 }
-                byProvider[provider] = name
+                let canonical = Provider.canonicalName(provider)
+                if let earlier = byProvider[canonical], earlier != name {
+                    return .failure(ConfigError(problems: [ConfigProblem(
+                        location: "model_config.\(scope).\(provider)", message: "names provider \(canonical) a second time with another credential")]))
+                }
+                byProvider[canonical] = name
             }
             if scope == "defaultconfig" { config.defaultConfig = byProvider } else { config.perGroup[scope] = byProvider }
         }

@@ -23,11 +23,13 @@ public final class Deployment: Sendable {
     public let tags: [String]
     /// `model_info.access_groups`.
     public let accessGroups: [String]
+    /// How the provider was decided from `litellm_params` (nil when built otherwise).
+    public let placement: LiteLLMModelName.Placement?
 
     public init(
         groupName: String, provider: Provider, modelID: String, litellmModel: String,
         apiKey: Secret? = nil, unresolvedAPIKey: String? = nil, credentialName: String? = nil, tags: [String] = [],
-        accessGroups: [String] = []
+        accessGroups: [String] = [], placement: LiteLLMModelName.Placement? = nil
     ) {
         self.groupName = groupName
         self.provider = provider
@@ -38,6 +40,7 @@ public final class Deployment: Sendable {
         self.credentialName = credentialName
         self.tags = tags
         self.accessGroups = accessGroups
+        self.placement = placement
         providerQualifiedID = "\(provider.rawValue)/\(modelID)"
         isProviderWildcard = modelID.containsByte(UInt8(ascii: "*"))
     }

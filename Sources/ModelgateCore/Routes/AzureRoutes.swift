@@ -1,5 +1,10 @@
-/// Azure OpenAI: `/openai/deployments/{deployment}/…` and `/openai/realtime?deployment=…`.
-/// The deployment in the path (or query) is what Azure serves; a body `model` is informational.
+/// Azure OpenAI (CONTRACT §3):
+/// - `/openai/deployments/{deployment}/…` and `/openai/realtime?deployment=…`: the deployment in
+///   the path (or query) is what Azure serves; a body `model` is informational;
+/// - the deployment-less APIs, where the body `model` is the deployment: `/openai/responses`
+///   (the AzureOpenAI SDK's `responses.create`) and the v1 API `/openai/v1/{endpoint}` for every
+///   OpenAI-shaped endpoint, read as that endpoint reads its models but looked up among Azure
+///   deployments.
 enum AzureRoutes: RouteRecognizer {
     static let families: RouteFamilies = [.azure]
 
@@ -14,6 +19,16 @@ enum AzureRoutes: RouteRecognizer {
         if segments.count == 2, segments[at: 1].decoded == "realtime", let deployment = query["deployment"] {
             return RecognizedRoute(
                 family: .azure, endpoint: "azure.realtime", pathModel: deployment, pathModelSource: .query)
+        }
+        if segments.count == 2, segments[at: 1].decoded == "responses" {
+            return RecognizedRoute(family: .azure, endpoint: "azure.responses", bodyFields: .standard, queryModel: true)
+        }
+        if segments.count >= 3, segments[at: 1].decoded == "v1",
+           let openAI = OpenAIRoutes.recognize(segments.dropFirst(), query: query) {
+            var route = openAI
+            route.family = .azure
+            route.endpoint = "azure.v1/" + segments.dropFirst(2).map(\.decoded).joined(separator: "/")
+            return route
         }
         return nil
     }

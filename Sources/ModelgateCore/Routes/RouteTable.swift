@@ -20,6 +20,9 @@ public enum RouteTable {
         var readings = Readings()
         collect(all, families: nil, offset: 0, query: path.query, into: &readings)
         for (prefix, families) in zip(snapshot.mountPrefixSegments, snapshot.mountPrefixFamilies) {
+            // `/openai/v1/…` and `/openai/responses` are Azure's own API (CONTRACT §3), not the
+            // `/openai` passthrough's.
+            if readings.first?.route.family == .azure, MountPrefix.requiresVersion(families) { continue }
             if let rest = MountPrefix.strip(prefix, from: all) {
                 collect(rest, families: families, offset: prefix.count, query: path.query, into: &readings)
             }
