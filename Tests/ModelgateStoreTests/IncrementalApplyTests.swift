@@ -75,6 +75,25 @@ struct IncrementalApplyTests {
         #expect(builder.holder.snapshot.catalog === snapshot.catalog)
     }
 
+    @Test("a source's deployments follow the config's; its settings change is kept through changes")
+    func sourceDeploymentsAndSettings() throws {
+        let model = Deployment(groupName: "db-model", provider: .openai, modelID: "gpt-4o", litellmModel: "openai/gpt-4o")
+        let builder = SnapshotBuilder(
+            holder: SnapshotHolder(.empty), config: Self.config, environmentMasterKey: nil, logger: quietLogger,
+            sourceSettings: { $0.userModelsApplyToTeamKeys = false }
+        ) { PolicyParts(deployments: [model]) }
+        try builder.rebuild()
+        #expect(builder.holder.snapshot.catalog.deployments.map(\.groupName) == ["claude", "db-model"])
+        #expect(builder.holder.snapshot.settings.userModelsApplyToTeamKeys == false)
+        let keys = builder.holder.snapshot.keys
+        builder.apply([.deploymentsReplaced([])])
+        #expect(builder.holder.snapshot.catalog.deployments.map(\.groupName) == ["claude"])
+        #expect(builder.holder.snapshot.settings.userModelsApplyToTeamKeys == false)
+        #expect(builder.holder.snapshot.keys.count == keys.count)
+        builder.apply([.reloadAll(PolicyParts(deployments: [model, model]))])
+        #expect(builder.holder.snapshot.catalog.deployments.map(\.groupName) == ["claude", "db-model", "db-model"])
+    }
+
     private static func randomChange(_ random: inout SplitMix64, step: Int, source: SourceModel) -> PolicyChange {
         let pick = random.next(below: 20)
         switch pick {
@@ -106,6 +125,10 @@ struct IncrementalApplyTests {
                 : Credential(name: name, provider: .openai, apiKey: Secret("s\(step)")))
         case 16:
             return .credentialDeleted(name: "cred-\(random.next(below: 4))")
+        case 17 where random.next(below: 2) == 0:
+            return .deploymentsReplaced((0..<random.next(below: 3)).map { index in
+                Deployment(groupName: "db-model-\(index)-\(step % 2)", provider: .openai, modelID: "gpt-\(index)", litellmModel: "openai/gpt-\(index)")
+            })
         case 17:
             // A source that lost track re-sends everything it has (plus one change).
             var parts = source.parts
@@ -132,9 +155,12 @@ private struct SourceModel {
     var teams: [String: Team] = [:]
     var users: [String: User] = [:]
     var credentials: [String: Credential] = [:]
+    var deployments: [Deployment] = []
 
     var parts: PolicyParts {
-        PolicyParts(keys: Array(keys.values), teams: Array(teams.values), users: Array(users.values), credentials: Array(credentials.values))
+        PolicyParts(
+            deployments: deployments, keys: Array(keys.values), teams: Array(teams.values), users: Array(users.values),
+            credentials: Array(credentials.values))
     }
 
     mutating func apply(_ change: PolicyChange) {
@@ -147,8 +173,10 @@ private struct SourceModel {
         case .userDeleted(let id): users[id] = nil
         case .credentialUpserted(let credential): credentials[credential.name] = credential
         case .credentialDeleted(let name): credentials[name] = nil
+        case .deploymentsReplaced(let list): deployments = list
         case .reloadAll(let parts):
             self = SourceModel()
+            deployments = parts.deployments
             for key in parts.keys { keys[key.hash] = key }
             for team in parts.teams { teams[team.id] = team }
             for user in parts.users { users[user.id] = user }

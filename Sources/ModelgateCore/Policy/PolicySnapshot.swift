@@ -43,22 +43,22 @@ public final class PolicySnapshot: Sendable {
         }
     }
 
-    /// This snapshot with the given parts replaced; the catalog, settings and everything
-    /// derived from them are shared, not rebuilt.
+    /// This snapshot with the given parts replaced; the settings and everything derived from
+    /// them, and every part not given, are shared, not rebuilt.
     public func replacing(
-        keys: KeyTable? = nil, teams: [String: Team]? = nil, users: [String: User]? = nil,
+        catalog: ModelCatalog? = nil, keys: KeyTable? = nil, teams: [String: Team]? = nil, users: [String: User]? = nil,
         credentials: [String: Credential]? = nil, generation: UInt64, builtAt: Date
     ) -> PolicySnapshot {
         PolicySnapshot(
-            derivedFrom: self, keys: keys ?? self.keys, teams: teams ?? self.teams, users: users ?? self.users,
+            derivedFrom: self, catalog: catalog ?? self.catalog, keys: keys ?? self.keys, teams: teams ?? self.teams, users: users ?? self.users,
             credentials: credentials ?? self.credentials, generation: generation, builtAt: builtAt)
     }
 
     private init(
-        derivedFrom base: PolicySnapshot, keys: KeyTable, teams: [String: Team], users: [String: User],
+        derivedFrom base: PolicySnapshot, catalog: ModelCatalog, keys: KeyTable, teams: [String: Team], users: [String: User],
         credentials: [String: Credential], generation: UInt64, builtAt: Date
     ) {
-        catalog = base.catalog
+        self.catalog = catalog
         self.keys = keys
         self.teams = teams
         self.users = users

@@ -27,7 +27,10 @@ public enum PolicyChange: Sendable {
     case userDeleted(id: String)
     case credentialUpserted(Credential)
     case credentialDeleted(name: String)
-    /// The source's whole contents (keys, teams, users, credentials; its deployments and
-    /// settings are not read), replacing everything it contributed before.
+    /// The source's deployments (LiteLLM's database models), all of them: they follow the
+    /// config's in the catalog, which is rebuilt; keys, teams and the rest are kept.
+    case deploymentsReplaced([Deployment])
+    /// The source's whole contents (keys, teams, users, credentials, deployments; its settings
+    /// are not read), replacing everything it contributed before.
     case reloadAll(PolicyParts)
 }

@@ -18,13 +18,17 @@ import Synchronization
 /// On the same key hash, team id, user id or credential name the source wins over the config;
 /// when the source's record goes, the config's comes back. Checks never take the lock; they
 /// read `holder`, which each batch replaces with one atomic store.
-final class SnapshotBuilder: Sendable {
-    let holder: SnapshotHolder
+public final class SnapshotBuilder: Sendable {
+    /// What both fronts read.
+    public let holder: SnapshotHolder
     let logger: Logger
     /// `MODELGATE_MASTER_KEY`, which wins over the config file's `general_settings.master_key`.
     let environmentMasterKey: String?
-    /// Reads the source's whole contents (keys, teams, users, credentials).
+    /// Reads the source's whole contents (keys, teams, users, credentials, deployments).
     let load: @Sendable () throws -> PolicyParts
+    /// What the source changes in the config's settings (LiteLLM's database: its own rule for
+    /// user allowlists), applied on every full build.
+    let sourceSettings: @Sendable (inout GateSettings) -> Void
 
     private struct State {
         var config: GatewayConfig
@@ -54,26 +58,31 @@ final class SnapshotBuilder: Sendable {
     /// Read by the admin API on every request, so kept apart from the rebuild lock.
     private let configFacts: Mutex<(masterKey: String?, teamIDs: Set<String>)>
 
-    init(
+    /// - Parameters:
+    ///   - load: the source's whole contents; deployments among them follow the config's.
+    ///   - sourceSettings: the source's changes to the config's settings.
+    public init(
         holder: SnapshotHolder, config: GatewayConfig, environmentMasterKey: String?, logger: Logger,
+        sourceSettings: @escaping @Sendable (inout GateSettings) -> Void = { _ in },
         load: @escaping @Sendable () throws -> PolicyParts
     ) {
         self.holder = holder
         self.logger = logger
         self.environmentMasterKey = environmentMasterKey
+        self.sourceSettings = sourceSettings
         self.load = load
         state = Mutex(State(config: config, configIndex: ConfigIndex(config.parts)))
         configFacts = Mutex(Self.facts(of: config, environmentMasterKey: environmentMasterKey))
     }
 
     /// The master key in force: the environment's, else the config file's.
-    var masterKey: String? { configFacts.withLock { $0.masterKey } }
+    public var masterKey: String? { configFacts.withLock { $0.masterKey } }
 
     /// Team ids the config file defines (a key may name them).
-    var configTeamIDs: Set<String> { configFacts.withLock { $0.teamIDs } }
+    public var configTeamIDs: Set<String> { configFacts.withLock { $0.teamIDs } }
 
     /// Re-reads the whole source and swaps in a new snapshot with the current config.
-    func rebuild() throws {
+    public func rebuild() throws {
         try state.withLock { state throws in
             let parts = try load()
             swapFull(&state, config: state.config, source: parts)
@@ -83,7 +92,7 @@ final class SnapshotBuilder: Sendable {
 
     /// Swaps in `config` with a fresh read of the source; on failure the old config and
     /// snapshot stay in force.
-    func replaceConfig(_ config: GatewayConfig) throws {
+    public func replaceConfig(_ config: GatewayConfig) throws {
         try state.withLock { state throws in
             let parts = try load()
             swapFull(&state, config: config, source: parts)
@@ -95,7 +104,7 @@ final class SnapshotBuilder: Sendable {
     }
 
     /// Applies `changes` in order to the snapshot in force and swaps the result in at once.
-    func apply(_ changes: [PolicyChange]) {
+    public func apply(_ changes: [PolicyChange]) {
         guard !changes.isEmpty else { return }
         var reloaded = false
         state.withLock { state in
@@ -123,6 +132,8 @@ final class SnapshotBuilder: Sendable {
                 case .credentialDeleted(let name):
                     state.reportedUnavailable[name] = nil
                     working.credentials[name] = state.configIndex.credentials[name]
+                case .deploymentsReplaced(let deployments):
+                    working.catalog = ModelCatalog(deployments: state.config.parts.deployments + deployments)
                 }
             }
             state.generation += 1
@@ -135,6 +146,7 @@ final class SnapshotBuilder: Sendable {
     /// snapshot's storage; the first change to a map copies that map, a key change one shard.
     private struct Working {
         let base: PolicySnapshot
+        var catalog: ModelCatalog
         var keys: KeyTable
         var teams: [String: Team]
         var users: [String: User]
@@ -142,6 +154,7 @@ final class SnapshotBuilder: Sendable {
 
         init(_ base: PolicySnapshot) {
             self.base = base
+            catalog = base.catalog
             keys = base.keys
             teams = base.teams
             users = base.users
@@ -150,7 +163,7 @@ final class SnapshotBuilder: Sendable {
 
         func snapshot(generation: UInt64) -> PolicySnapshot {
             base.replacing(
-                keys: keys, teams: teams, users: users, credentials: credentials,
+                catalog: catalog, keys: keys, teams: teams, users: users, credentials: credentials,
                 generation: generation, builtAt: Date())
         }
     }
@@ -168,7 +181,10 @@ final class SnapshotBuilder: Sendable {
         state.reportedUnavailable = unavailable
         // The source wins on the same name, also with a credential it cannot decrypt: that one
         // stays unavailable rather than fall back to a config secret nobody chose for it.
-        return PolicySnapshot(parts: config.parts.merging(source), generation: generation, builtAt: Date())
+        var parts = config.parts.merging(source)
+        parts.deployments += source.deployments
+        sourceSettings(&parts.settings)
+        return PolicySnapshot(parts: parts, generation: generation, builtAt: Date())
     }
 
     private func swapFull(_ state: inout State, config: GatewayConfig, source: PolicyParts) {
