@@ -29,16 +29,18 @@ public enum LiteLLMDatabaseReader {
     public static func keys(on connection: PostgresConnection, logger: Logger) async throws -> [LiteLLMKeyRow] {
         let rows = try await connection.query("""
             SELECT token, key_alias, models, team_id, user_id, organization_id, blocked,
-                   EXTRACT(EPOCH FROM expires)::float8, metadata::text, config::text, EXTRACT(EPOCH FROM updated_at)::float8
+                   EXTRACT(EPOCH FROM expires)::float8, metadata::text, config::text, EXTRACT(EPOCH FROM updated_at)::float8,
+                   EXTRACT(EPOCH FROM created_at)::float8
             FROM "LiteLLM_VerificationToken"
             """, logger: logger)
         var keys: [LiteLLMKeyRow] = []
-        for try await (token, alias, models, team, user, organization, blocked, expires, metadata, config, updated) in rows.decode(
-            (String, String?, [String]?, String?, String?, String?, Bool?, Double?, String?, String?, Double?).self)
+        for try await (token, alias, models, team, user, organization, blocked, expires, metadata, config, updated, created) in rows.decode(
+            (String, String?, [String]?, String?, String?, String?, Bool?, Double?, String?, String?, Double?, Double?).self)
         {
             keys.append(LiteLLMKeyRow(
                 token: token, keyAlias: alias, models: models ?? [], teamID: team, userID: user, organizationID: organization,
-                blocked: blocked, expires: date(expires), metadata: metadata, config: config, updatedAt: date(updated)))
+                blocked: blocked, expires: date(expires), metadata: metadata, config: config, updatedAt: date(updated),
+                createdAt: date(created)))
         }
         return keys
     }
@@ -127,7 +129,7 @@ public enum LiteLLMDatabaseReader {
     static let overlap = 2.0
 
     /// One poll: rows changed since the tracker's watermarks, the archives, the small tables in
-    /// full, and every token when the key table's checksum differs from the tracker's.
+    /// full, and every token when a key was regenerated.
     public static func poll(_ tracker: LiteLLMChangeTracker, on connection: PostgresConnection, logger: Logger) async throws -> LiteLLMPoll {
         var poll = LiteLLMPoll()
         poll.changedKeys = try await keys(on: connection, logger: logger, since: tracker.keysSeen - overlap)
@@ -142,9 +144,7 @@ public enum LiteLLMDatabaseReader {
         poll.deprecatedKeys = try await deprecatedKeys(on: connection, logger: logger)
         poll.models = try await models(on: connection, logger: logger)
         poll.credentials = try await credentials(on: connection, logger: logger)
-        let expected = tracker.tokenChecksum
-        let actual = try await tokenChecksum(on: connection, logger: logger)
-        if actual.count != expected.count || actual.sum != expected.sum {
+        if tracker.needsTokenSet(for: poll.changedKeys) {
             poll.allTokens = try await allTokens(on: connection, logger: logger)
         }
         return poll
@@ -153,16 +153,18 @@ public enum LiteLLMDatabaseReader {
     static func keys(on connection: PostgresConnection, logger: Logger, since: Double) async throws -> [LiteLLMKeyRow] {
         let rows = try await connection.query("""
             SELECT token, key_alias, models, team_id, user_id, organization_id, blocked,
-                   EXTRACT(EPOCH FROM expires)::float8, metadata::text, config::text, EXTRACT(EPOCH FROM updated_at)::float8
+                   EXTRACT(EPOCH FROM expires)::float8, metadata::text, config::text, EXTRACT(EPOCH FROM updated_at)::float8,
+                   EXTRACT(EPOCH FROM created_at)::float8
             FROM "LiteLLM_VerificationToken" WHERE updated_at > (to_timestamp(\(since)) AT TIME ZONE 'UTC')
             """, logger: logger)
         var keys: [LiteLLMKeyRow] = []
-        for try await (token, alias, models, team, user, organization, blocked, expires, metadata, config, updated) in rows.decode(
-            (String, String?, [String]?, String?, String?, String?, Bool?, Double?, String?, String?, Double?).self)
+        for try await (token, alias, models, team, user, organization, blocked, expires, metadata, config, updated, created) in rows.decode(
+            (String, String?, [String]?, String?, String?, String?, Bool?, Double?, String?, String?, Double?, Double?).self)
         {
             keys.append(LiteLLMKeyRow(
                 token: token, keyAlias: alias, models: models ?? [], teamID: team, userID: user, organizationID: organization,
-                blocked: blocked, expires: date(expires), metadata: metadata, config: config, updatedAt: date(updated)))
+                blocked: blocked, expires: date(expires), metadata: metadata, config: config, updatedAt: date(updated),
+                createdAt: date(created)))
         }
         return keys
     }
@@ -201,19 +203,6 @@ public enum LiteLLMDatabaseReader {
         var ids: [String] = []
         for try await id in try await connection.query(query, logger: logger).decode(String.self) { ids.append(id) }
         return ids
-    }
-
-    /// The token set's count and the sum of each token's first 15 hex digits modulo 2^64, as
-    /// `LiteLLMChangeTracker.tokenChecksum` computes it. A token that is not hex counts 0.
-    static func tokenChecksum(on connection: PostgresConnection, logger: Logger) async throws -> (count: Int, sum: UInt64) {
-        let rows = try await connection.query("""
-            SELECT count(*)::int8, COALESCE(sum(CASE WHEN token ~ '^[0-9a-fA-F]{15}' THEN ('x' || substr(token, 1, 15))::bit(60)::int8 ELSE 0 END) % 18446744073709551616, 0)::text
-            FROM "LiteLLM_VerificationToken"
-            """, logger: logger)
-        for try await (count, sum) in rows.decode((Int64, String).self) {
-            return (Int(count), UInt64(sum) ?? 0)
-        }
-        return (0, 0)
     }
 
     static func allTokens(on connection: PostgresConnection, logger: Logger) async throws -> Set<String> {

@@ -19,12 +19,19 @@ import Testing
             teams: [LiteLLMTeamRow(teamID: "t", updatedAt: at(50))]))
     }
 
-    @Test func watermarksAndChecksumFollowTheRows() {
+    @Test func watermarksFollowTheRows() {
         let tracker = Self.tracker()
         #expect(tracker.keysSeen == 100 && tracker.teamsSeen == 50)
-        let checksum = tracker.tokenChecksum
-        #expect(checksum.count == 2)
-        #expect(checksum.sum == LiteLLMChangeTracker.prefixValue(Self.token("sk-a")) &+ LiteLLMChangeTracker.prefixValue(Self.token("sk-b")))
+    }
+
+    @Test func aRegeneratedKeyAsksForTheTokenSet() {
+        let tracker = Self.tracker()
+        // A new key: created when updated.
+        #expect(!tracker.needsTokenSet(for: [LiteLLMKeyRow(token: Self.token("sk-c"), updatedAt: Self.at(500), createdAt: Self.at(500))]))
+        // A known key updated.
+        #expect(!tracker.needsTokenSet(for: [LiteLLMKeyRow(token: Self.token("sk-a"), updatedAt: Self.at(500), createdAt: Self.at(1))]))
+        // An old row under a token never seen: /key/regenerate moved it.
+        #expect(tracker.needsTokenSet(for: [LiteLLMKeyRow(token: Self.token("sk-c"), updatedAt: Self.at(500), createdAt: Self.at(1))]))
     }
 
     @Test func anUnchangedPollChangesNothing() {
@@ -59,7 +66,7 @@ import Testing
         poll.allTokens = []
         delta = tracker.apply(poll)
         #expect(delta.deletedKeys == [KeyHash(hashing: "sk-a")])
-        #expect(tracker.tokenChecksum.count == 0)
+        #expect(tracker.apply(poll).isEmpty)
     }
 
     @Test func aDamagedRowIsADeleteAndAProblem() {

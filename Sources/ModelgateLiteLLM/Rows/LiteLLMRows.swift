@@ -21,11 +21,14 @@ public struct LiteLLMKeyRow: Sendable, Equatable {
     /// `config` (JSON text): LiteLLM skips the key's model check when it is not empty.
     public var config: String?
     public var updatedAt: Date?
+    /// Kept by `/key/regenerate`, which moves the row to a new token: a token not seen before
+    /// on a row created well before its update is a regenerated key.
+    public var createdAt: Date?
 
     public init(
         token: String, keyAlias: String? = nil, models: [String] = [], teamID: String? = nil, userID: String? = nil,
         organizationID: String? = nil, blocked: Bool? = nil, expires: Date? = nil, metadata: String? = nil,
-        config: String? = nil, updatedAt: Date? = nil
+        config: String? = nil, updatedAt: Date? = nil, createdAt: Date? = nil
     ) {
         self.token = token
         self.keyAlias = keyAlias
@@ -38,6 +41,7 @@ public struct LiteLLMKeyRow: Sendable, Equatable {
         self.metadata = metadata
         self.config = config
         self.updatedAt = updatedAt
+        self.createdAt = createdAt
     }
 }
 

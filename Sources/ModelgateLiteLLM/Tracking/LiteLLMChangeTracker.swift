@@ -7,8 +7,8 @@ import ModelgateCore
 /// and users with `updated_at` past the last one seen; the archives LiteLLM writes on
 /// `/key/delete` and `/team/delete`; and in full the small tables (rotated keys still in their
 /// grace period, DB models, DB credentials). `allTokens`, when present, is every token in
-/// `LiteLLM_VerificationToken` (read when the table's token checksum differs from the tracker's:
-/// a row deleted by hand, or a key regenerated without a grace period).
+/// `LiteLLM_VerificationToken`, read when a key was regenerated (`needsTokenSet`): its old token
+/// left the table without an archive. Rows deleted by hand are found by `reconcile`.
 public struct LiteLLMPoll: Sendable {
     public var changedKeys: [LiteLLMKeyRow] = []
     public var changedTeams: [LiteLLMTeamRow] = []
@@ -75,17 +75,15 @@ public struct LiteLLMChangeTracker: Sendable {
 
     static func seconds(_ date: Date?) -> Double { date?.timeIntervalSince1970 ?? 0 }
 
-    /// A checksum of the key table's token set, as the database computes it with
-    /// `LiteLLMDatabaseReader.tokenChecksum`: the count and the sum of each token's first 15 hex
-    /// digits, modulo 2^64.
-    public var tokenChecksum: (count: Int, sum: UInt64) {
-        var sum: UInt64 = 0
-        for token in keys.keys { sum &+= Self.prefixValue(token) }
-        return (keys.count, sum)
-    }
-
-    static func prefixValue(_ token: String) -> UInt64 {
-        UInt64(token.prefix(15), radix: 16) ?? 0
+    /// Whether changed key rows include a regenerated key (a token not tracked yet, on a row
+    /// created well before its update, 50 ms here): then the old token is gone from the table
+    /// with no archive, and the poll must read the token set to find it.
+    public func needsTokenSet(for rows: [LiteLLMKeyRow]) -> Bool {
+        rows.contains { row in
+            guard keys[row.token] == nil else { return false }
+            guard let created = row.createdAt, let updated = row.updatedAt else { return true }
+            return updated.timeIntervalSince(created) > 0.05
+        }
     }
 
     /// Folds a poll into the tracked rows and says what the policy must change.
