@@ -49,13 +49,16 @@ enum StaticPolicySection {
         (reader.elements(node) ?? []).compactMap { entry in
             guard let fields = reader.members(entry, reading: ["key", "key_alias", "team_id", "user_id", "models", "blocked", "expires", "metadata", "model_config"]) else { return nil }
             var raw: String?
+            var skipped = false
             var key = VirtualKey(hash: KeyHash(hashing: ""))
             for (name, value) in fields where !value.isNull {
                 switch name {
                 case "key":
                     switch reader.secret(value) {
                     case .value(let text): raw = text
-                    case .unset(let reference): reader.problem(value, "\(reference) is not set")
+                    case .unset(let reference):
+                        skipped = true
+                        reader.warnings.append("\(value.location): \(reference) is not set; this key is not loaded (requests with it are denied)")
                     case nil: break
                     }
                 case "key_alias": key.alias = reader.string(value)
@@ -70,7 +73,7 @@ enum StaticPolicySection {
                 }
             }
             guard let raw, !raw.isEmpty else {
-                if !reader.problems.contains(where: { $0.location.hasPrefix(entry.path) }) {
+                if !skipped, !reader.problems.contains(where: { $0.location.hasPrefix(entry.path) }) {
                     reader.problem(entry, "key is required")
                 }
                 return nil
