@@ -45,12 +45,17 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        // SQLite store (GRDB): hashed keys, teams, users, encrypted credentials; admin operations.
+        // Policy store, SQLite (GRDB) or PostgreSQL (postgres-nio): hashed keys, teams, users, encrypted credentials; admin operations.
         .target(
             name: "ModelgateStore",
             dependencies: [
                 "ModelgateCore",
                 "ModelgateConfig",
+                "ModelgatePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),

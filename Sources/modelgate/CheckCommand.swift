@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import ModelgateConfig
 import ModelgateCore
@@ -25,7 +28,7 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .long, help: "LiteLLM-compatible config.yaml.")
     var config: String
 
-    @Option(name: .long, help: "SQLite database with keys, teams and credentials (must exist).")
+    @Option(name: .long, help: "SQLite database (must exist) or postgres:// URL with keys, teams and credentials; default MODELGATE_DATABASE_URL.")
     var database: String?
 
     @Option(name: .long, help: "The original request's method.")
@@ -37,7 +40,7 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: [.customShort("H"), .customLong("header")], help: "A request header, 'Name: value' (repeatable).")
     var headers: [String] = []
 
-    @Option(name: .long, help: "File holding the request body.")
+    @Option(name: .long, help: "File holding the request body; - reads standard input (pipes and <(...) work).")
     var body: String?
 
     func validate() throws {
@@ -53,11 +56,11 @@ struct CheckCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let snapshot: PolicySnapshot
         do {
-            if let database {
-                guard FileManager.default.fileExists(atPath: database) else {
+            if let database = database ?? environment[DatabaseArgument.environmentVariable].flatMap({ $0.isEmpty ? nil : $0 }) {
+                guard DatabaseArgument.isURL(database) || FileManager.default.fileExists(atPath: database) else {
                     throw ValidationError("no database at \(database)")
                 }
-                snapshot = try PolicyService(configPath: config, databasePath: database, environment: environment, logger: logger).holder.snapshot
+                snapshot = try PolicyService(configPath: config, database: database, environment: environment, logger: logger).holder.snapshot
             } else {
                 let text = try String(contentsOfFile: config, encoding: .utf8)
                 snapshot = PolicySnapshot(parts: try GatewayConfig.parse(yaml: text, environment: environment).parts)
@@ -72,28 +75,58 @@ struct CheckCommand: AsyncParsableCommand {
             let (name, value) = Self.split(header: header)!
             fields.add(name: name, value: value)
         }
-        var requestBody = RequestBody.empty
+        var bytes = ReceivedBody.Bytes.received([])
         if let body {
-            let bytes: [UInt8]
             do {
-                bytes = Array(try Data(contentsOf: URL(fileURLWithPath: body)))
+                bytes = try Self.read(body: body, limit: snapshot.settings.maxBodyBytes)
             } catch {
-                Console.error("modelgate check: cannot read --body \(body): \(error.localizedDescription)")
+                Console.error("modelgate check: cannot read --body \(body == "-" ? "- (standard input)" : body): \(error)")
                 throw ExitCode(2)
             }
-            requestBody = bytes.count > snapshot.settings.maxBodyBytes ? .tooLarge : .complete(bytes)
         }
+        let requestBody = ReceivedBody.withOriginalHeaders(bytes, headers: fields).requestBody(maxBodyBytes: snapshot.settings.maxBodyBytes)
         let request = CheckRequest(method: method, rawTarget: path, headers: fields, body: requestBody)
         let decision = DecisionEngine.decide(request, in: snapshot, now: Date())
         print(decision.document)
         if !decision.allow { throw ExitCode(1) }
     }
 
-    /// `Name: value` → (name, value without surrounding spaces); nil when there is no name.
+    struct ReadFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Every byte of `body` (`-`: standard input) up to end of file, read with read(2): a pipe,
+    /// a FIFO or a `<(…)` process substitution has no size to ask for first. Past `limit` bytes
+    /// reading stops: the body is over the limit whatever follows.
+    static func read(body: String, limit: Int) throws(ReadFailure) -> ReceivedBody.Bytes {
+        let descriptor: Int32
+        if body == "-" {
+            descriptor = STDIN_FILENO
+        } else {
+            descriptor = open(body, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw ReadFailure(description: String(cString: strerror(errno))) }
+        }
+        defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 { return .received(bytes) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ReadFailure(description: String(cString: strerror(errno)))
+            }
+            bytes.append(contentsOf: chunk[..<count])
+            if bytes.count > limit { return .overLimit }
+        }
+    }
+
+    /// `Name: value` → (name, value); nil when there is no name. The value is trimmed of spaces
+    /// and tabs where every front trims it, in `HeaderFields`.
     static func split(header: String) -> (String, String)? {
         guard let colon = header.firstIndex(of: ":") else { return nil }
         let name = header[..<colon].trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, !name.contains(" ") else { return nil }
-        return (name, header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        return (name, String(header[header.index(after: colon)...]))
     }
 }

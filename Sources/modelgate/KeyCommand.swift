@@ -11,7 +11,7 @@ struct KeyCommand: ParsableCommand {
         commandName: "key",
         abstract: "Manage virtual keys in the database.",
         discussion: """
-            Works on the database file directly; a running service picks the changes up on its next admin write or SIGHUP. Keys are stored only as SHA-256 hashes: a generated key is printed once and cannot be shown again.
+            Works on the database directly (a SQLite file or a postgres:// URL); running services apply the change within a second. Keys are stored only as SHA-256 hashes: a generated key is printed once and cannot be shown again.
             """,
         subcommands: [Generate.self, List.self, Delete.self, Block.self, Unblock.self])
 
@@ -148,8 +148,8 @@ struct KeyCommand: ParsableCommand {
 
 /// `--database` (and `--config`, for the teams it defines) shared by the admin commands.
 struct AdminStoreOptions: ParsableArguments {
-    @Option(help: "The SQLite database; created and migrated when missing.")
-    var database = "./modelgate.sqlite"
+    @Option(help: "SQLite file (created and migrated when missing) or postgres:// URL; default MODELGATE_DATABASE_URL, else ./modelgate.sqlite.")
+    var database: String?
 
     @Option(help: "A config file whose static teams keys may also name.")
     var config: String?
@@ -160,9 +160,9 @@ struct AdminStoreOptions: ParsableArguments {
         var logger = Logger(label: "modelgate.admin")
         logger.logLevel = .warning
         let environment = ProcessInfo.processInfo.environment
-        let store: PolicyStore
+        let storage: any PolicyStorage
         do {
-            store = try PolicyStore(path: database)
+            storage = try DatabaseArgument.open(DatabaseArgument.resolve(flag: database, environment: environment), logger: logger)
         } catch {
             CLIOutput.error(error.description)
             throw ExitCode(2)
@@ -177,8 +177,9 @@ struct AdminStoreOptions: ParsableArguments {
                 throw ExitCode(2)
             }
         }
+        defer { storage.close() }
         let operations = AdminOperations(
-            store: store, cipher: CredentialCipher(environment: environment), logger: logger,
+            storage: storage, cipher: CredentialCipher(environment: environment), logger: logger,
             staticTeamIDs: { [teamIDs] in teamIDs })
         do {
             return try operation(operations)

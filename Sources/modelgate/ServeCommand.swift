@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the authorization service (HTTP and gRPC fronts).",
         discussion: """
-            Loads the config, opens (creating and migrating) the database, and answers checks until SIGTERM or SIGINT, which stop accepting, finish in-flight checks and exit 0. SIGHUP reloads the config file; an invalid one is logged and the old one stays in force. A start that fails (bad config, unusable database, address in use) prints every error and exits 2.
+            Loads the config, opens (creating and migrating) the database (a SQLite file, or a postgres:// URL shared by many replicas; an unreachable PostgreSQL is retried for 30 s), and answers checks until SIGTERM or SIGINT, which stop accepting, finish in-flight checks and exit 0. SIGHUP reloads the config file; an invalid one is logged and the old one stays in force. A start that fails (bad config, unusable database, address in use) prints every error and exits 2.
 
             Examples:
               export MODELGATE_MASTER_KEY=sk-admin MODELGATE_SECRET_KEY=...
@@ -36,8 +36,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "LiteLLM-compatible config.yaml (none: empty catalog, every model request denied).")
     var config: String?
 
-    @Option(name: .long, help: "SQLite database, created on first start.")
-    var database: String = "./modelgate.sqlite"
+    @Option(name: .long, help: "SQLite file (created on first start) or postgres:// URL for many replicas; default MODELGATE_DATABASE_URL, else ./modelgate.sqlite.")
+    var database: String?
 
     @Option(name: .long, help: "HTTP listen address (HOST:PORT).")
     var http: ListenAddress = ListenAddress(argument: "127.0.0.1:8181")!
@@ -64,11 +64,14 @@ struct ServeCommand: AsyncParsableCommand {
         factory.durationHistogramBuckets[DecisionRecorder.durationMetricName] = DecisionRecorder.durationBuckets
         MetricsSystem.bootstrap(factory)
 
+        let environment = ProcessInfo.processInfo.environment
+        let database = DatabaseArgument.resolve(flag: database, environment: environment)
         let policy: PolicyService
         do {
+            // An unreachable PostgreSQL is retried for 30 s before giving up (CONTRACT §8).
             policy = try PolicyService(
-                configPath: config, databasePath: database,
-                environment: ProcessInfo.processInfo.environment, logger: logger)
+                configPath: config, database: database, environment: environment, logger: logger,
+                follow: true, waitForDatabase: 30)
         } catch {
             Console.report(error, context: "modelgate: cannot start")
             throw ExitCode(2)
@@ -97,7 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(15)
         let group = ServiceGroup(configuration: groupConfiguration)
         logger.info("modelgate starting", metadata: [
-            "http": "\(http)", "grpc": "\(grpc)", "database": .string(database), "config": .string(config ?? "(none)"),
+            "http": "\(http)", "grpc": "\(grpc)", "database": .string(DatabaseArgument.printable(database)), "config": .string(config ?? "(none)"),
         ])
         do {
             try await group.run()

@@ -19,9 +19,9 @@ struct ConfigMergeTests {
             masterKey: masterKey)
     }
 
-    func builder(_ store: PolicyStore, cipher: CredentialCipher?, environmentMasterKey: String? = nil, config: GatewayConfig = config()) -> SnapshotBuilder {
+    func builder(_ store: SQLiteStorage, cipher: CredentialCipher?, environmentMasterKey: String? = nil, config: GatewayConfig = config()) -> SnapshotBuilder {
         SnapshotBuilder(
-            holder: SnapshotHolder(.empty), store: store, cipher: cipher, config: config,
+            holder: SnapshotHolder(.empty), storage: store, cipher: cipher, config: config,
             environmentMasterKey: environmentMasterKey, logger: quietLogger)
     }
 
@@ -29,12 +29,12 @@ struct ConfigMergeTests {
     func merge() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let store = try PolicyStore(path: directory.databasePath)
+        let store = try SQLiteStorage(path: directory.databasePath)
         let cipher = try #require(CredentialCipher(secret: secretKey))
         let builder = builder(store, cipher: cipher)
         let operations = AdminOperations(
-            store: store, cipher: cipher, logger: quietLogger,
-            staticTeamIDs: { builder.configTeamIDs }, didChange: { try builder.rebuild() })
+            storage: store, cipher: cipher, logger: quietLogger,
+            staticTeamIDs: { builder.configTeamIDs }, didCommit: { try builder.rebuild() })
 
         // A key may name a team the config file defines.
         var request = KeyGenerateRequest()
@@ -54,9 +54,9 @@ struct ConfigMergeTests {
     func undecryptableStoredCredentialStaysUnavailable() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let store = try PolicyStore(path: directory.databasePath)
+        let store = try SQLiteStorage(path: directory.databasePath)
         let cipher = try #require(CredentialCipher(secret: secretKey))
-        let writer = AdminOperations(store: store, cipher: cipher, logger: quietLogger)
+        let writer = AdminOperations(storage: store, cipher: cipher, logger: quietLogger)
         _ = try writer.addCredential(CredentialNewRequest(name: "shared", values: ["api_key": "stored-value"]))
         _ = try writer.addCredential(CredentialNewRequest(name: "only-stored", values: ["api_key": "x"]))
 
@@ -76,7 +76,7 @@ struct ConfigMergeTests {
     func masterKeySources() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let store = try PolicyStore(path: directory.databasePath)
+        let store = try SQLiteStorage(path: directory.databasePath)
         #expect(builder(store, cipher: nil, environmentMasterKey: "sk-env").masterKey == "sk-env")
         #expect(builder(store, cipher: nil, environmentMasterKey: "").masterKey == "sk-config-master")
         let fromConfig = builder(store, cipher: nil)
@@ -90,9 +90,9 @@ struct ConfigMergeTests {
     func reloadKeepsStoredObjects() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let store = try PolicyStore(path: directory.databasePath)
+        let store = try SQLiteStorage(path: directory.databasePath)
         let builder = builder(store, cipher: nil)
-        let operations = AdminOperations(store: store, cipher: nil, logger: quietLogger, didChange: { try builder.rebuild() })
+        let operations = AdminOperations(storage: store, cipher: nil, logger: quietLogger, didCommit: { try builder.rebuild() })
         let generated = try operations.generateKey(KeyGenerateRequest())
         let generation = builder.holder.snapshot.generation
 

@@ -101,3 +101,8 @@ extension JSONValue {
 
 /// Tests log nowhere unless they capture.
 let quietLogger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+extension PolicyService {
+    /// The SQLite storage behind a test service.
+    var sqlite: SQLiteStorage { storage as! SQLiteStorage }
+}

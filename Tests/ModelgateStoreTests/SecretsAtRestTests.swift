@@ -56,7 +56,7 @@ struct SecretsAtRestTests {
         let secrets = try await populate(service)
 
         // Every column of every table, read through SQLite.
-        let values: [String] = try service.store.read { db in
+        let values: [String] = try service.sqlite.pool.read { db in
             var values: [String] = []
             for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") {
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"") {
@@ -93,14 +93,14 @@ struct SecretsAtRestTests {
         let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: quietLogger)
         let answer = try await service.call("POST", "/key/generate", #"{"key_alias": "a"}"#)
         let rawKey = try #require(answer["key"]?.stringValue)
-        let row = try #require(try service.store.read { db in try Row.fetchOne(db, sql: "SELECT * FROM virtual_key") })
+        let row = try #require(try service.sqlite.pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM virtual_key") })
         let token: String = row["token"]
         #expect(token == KeyHash(hashing: rawKey).hex)
         #expect(token.count == 64)
         #expect((row["key_name"] as String?) == "sk-...\(rawKey.suffix(4))")
         // The schema itself refuses anything but a 64-character hash.
         #expect(throws: (any Error).self) {
-            try service.store.write { db in
+            try service.sqlite.pool.write { db in
                 try db.execute(sql: "INSERT INTO virtual_key (token, key_name, created_at, updated_at) VALUES (?, 'x', 0, 0)", arguments: [rawKey])
             }
         }

@@ -13,26 +13,30 @@ struct StoreLifecycleTests {
         defer { directory.cleanup() }
         #expect(!FileManager.default.fileExists(atPath: directory.databasePath))
 
-        let store = try PolicyStore(path: directory.databasePath)
+        let store = try SQLiteStorage(path: directory.databasePath)
         #expect(FileManager.default.fileExists(atPath: directory.databasePath))
-        #expect(try store.appliedMigrations() == ["v1: keys, teams, users, credentials"])
-        let journalMode = try store.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(try store.appliedMigrations() == ["v1: keys, teams, users, credentials", "v2: change log"])
+        let journalMode = try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(journalMode == "wal")
-        let tables = try store.read { db in
+        let tables = try store.pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb_%' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         }
-        #expect(tables == ["credential", "internal_user", "team", "virtual_key"])
-        let attributes = try FileManager.default.attributesOfItem(atPath: directory.databasePath)
-        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect(tables == ["credential", "internal_user", "policy_change", "policy_change_state", "team", "virtual_key"])
+        // The database and its -wal and -shm files are private from their creation (CONTRACT §4).
+        try store.write { try $0.insert(StoredTeam(id: "t", alias: nil, models: [], blocked: false, metadata: [:], createdAt: Date(), updatedAt: Date())) }
+        for suffix in ["", "-wal", "-shm"] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: directory.databasePath + suffix)
+            #expect((attributes[.posixPermissions] as? Int) == 0o600, "\(suffix)")
+        }
     }
 
     @Test("opening an existing file applies no migration twice")
     func reopenIsIdempotent() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        _ = try PolicyStore(path: directory.databasePath)
-        let reopened = try PolicyStore(path: directory.databasePath)
-        #expect(try reopened.appliedMigrations().count == 1)
+        _ = try SQLiteStorage(path: directory.databasePath)
+        let reopened = try SQLiteStorage(path: directory.databasePath)
+        #expect(try reopened.appliedMigrations().count == 2)
     }
 
     @Test("a path that cannot be a database is a clear error")
@@ -41,7 +45,7 @@ struct StoreLifecycleTests {
         defer { directory.cleanup() }
         let path = directory.url.appendingPathComponent("missing-dir/db.sqlite").path
         #expect {
-            _ = try PolicyStore(path: path)
+            _ = try SQLiteStorage(path: path)
         } throws: { error in
             "\(error)".contains("cannot open the database \(path)")
         }
@@ -117,7 +121,7 @@ struct StoreLifecycleTests {
         defer { directory.cleanup() }
         let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: quietLogger)
 
-        let offline = AdminOperations(store: try PolicyStore(path: directory.databasePath), cipher: nil, logger: quietLogger)
+        let offline = AdminOperations(storage: try SQLiteStorage(path: directory.databasePath), cipher: nil, logger: quietLogger)
         var request = KeyGenerateRequest()
         request.alias = "from-cli"
         let generated = try offline.generateKey(request)
@@ -125,6 +129,22 @@ struct StoreLifecycleTests {
 
         try service.reloadConfig()
         #expect(service.holder.snapshot.keys[generated.stored.hash]?.alias == "from-cli")
+    }
+
+    @Test("a running service applies writes another process made, from the change log")
+    func followerPicksUpOfflineWrites() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: quietLogger)
+        let offline = AdminOperations(storage: try SQLiteStorage(path: directory.databasePath), cipher: nil, logger: quietLogger)
+        var request = KeyGenerateRequest()
+        request.alias = "from-cli"
+        let generated = try offline.generateKey(request)
+        #expect(try service.follower.catchUp() == 1)
+        #expect(service.holder.snapshot.keys[generated.stored.hash]?.alias == "from-cli")
+        _ = try offline.deleteKeys(references: [generated.key], aliases: [])
+        #expect(try service.follower.catchUp() == 1)
+        #expect(service.holder.snapshot.keys[generated.stored.hash] == nil)
     }
 
     @Test("with no config the catalog is empty but stored keys load")

@@ -41,7 +41,7 @@ public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
         case 404: "not_found_error"
         case 405: "method_not_allowed"
         case 400..<500: "bad_request_error"
-        case 503: "service_unavailable"
+        case 503: "database_unavailable"
         default: "internal_server_error"
         }
     }

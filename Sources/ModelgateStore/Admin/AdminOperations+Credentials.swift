@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension AdminOperations {
     /// Encrypts and stores a credential. Refused without `MODELGATE_SECRET_KEY`.
@@ -13,12 +12,12 @@ extension AdminOperations {
             name: request.name, provider: provider, info: request.info, sealedValues: sealed,
             createdAt: time, updatedAt: time)
         try write("store the credential") { db in
-            guard try !StoredCredential.exists(db, key: credential.name) else {
+            guard try db.credential(credential.name) == nil else {
                 throw AdminError.badRequest(
                     "credential '\(credential.name)' already exists; use PATCH /credentials/\(credential.name) to change it",
                     param: "credential_name")
             }
-            try credential.insert(db)
+            try db.insert(credential)
         }
         logger.info("admin: credential stored", metadata: ["credential_name": "\(credential.name)", "provider": "\(provider ?? "")"])
         return CredentialSummary(name: credential.name, provider: provider, info: credential.info, valueNames: request.values.keys.sorted())
@@ -31,7 +30,7 @@ extension AdminOperations {
         if let newName = request.newName { try Self.requireNonEmpty(newName, "credential_name") }
         let time = now()
         let updated: (StoredCredential, [String]) = try write("update the credential") { db in
-            guard var credential = try StoredCredential.fetchOne(db, key: request.name) else {
+            guard var credential = try db.credential(request.name) else {
                 throw AdminError.notFound("no such credential: '\(request.name)'", param: "credential_name")
             }
             var values: [String: String]
@@ -46,16 +45,18 @@ extension AdminOperations {
                 credential.provider = try Self.provider(in: credential.info)
             }
             let newName = request.newName ?? credential.name
-            if newName != credential.name {
-                guard try !StoredCredential.exists(db, key: newName) else {
-                    throw AdminError.badRequest("credential '\(newName)' already exists", param: "credential_name")
-                }
-                try StoredCredential.deleteOne(db, key: credential.name)
-                credential.name = newName
-            }
             credential.sealedValues = try seal(values, name: newName, with: cipher)
             credential.updatedAt = time
-            try credential.save(db)
+            if newName != credential.name {
+                guard try db.credential(newName) == nil else {
+                    throw AdminError.badRequest("credential '\(newName)' already exists", param: "credential_name")
+                }
+                _ = try db.deleteCredential(credential.name)
+                credential.name = newName
+                try db.insert(credential)
+            } else {
+                try db.update(credential)
+            }
             return (credential, values.keys.sorted())
         }
         logger.info("admin: credential updated", metadata: ["credential_name": "\(updated.0.name)"])
@@ -66,7 +67,7 @@ extension AdminOperations {
     /// `credential_unavailable`.
     public func deleteCredential(_ name: String) throws(AdminError) {
         try write("delete the credential") { db in
-            guard try StoredCredential.deleteOne(db, key: name) else {
+            guard try db.deleteCredential(name) else {
                 throw AdminError.notFound("no such credential: '\(name)'", param: "credential_name")
             }
         }
@@ -75,9 +76,7 @@ extension AdminOperations {
 
     /// Stored credentials by name, without their values.
     public func listCredentials() throws(AdminError) -> [CredentialSummary] {
-        let credentials = try read("list the credentials") { db in
-            try StoredCredential.order(Column("credential_name")).fetchAll(db)
-        }
+        let credentials = try read("list the credentials") { db in try db.credentials() }
         return credentials.map { credential in
             let names = cipher.flatMap { try? credential.values(with: $0).keys.sorted() }
             return CredentialSummary(name: credential.name, provider: credential.provider, info: credential.info, valueNames: names)
@@ -89,10 +88,10 @@ extension AdminOperations {
         return cipher
     }
 
-    private func seal(_ values: [String: String], name: String, with cipher: CredentialCipher) throws(AdminError) -> [UInt8] {
+    private func seal(_ values: [String: String], name: String, with cipher: CredentialCipher) throws(AdminError) -> Data {
         let plaintext = Array(JSONValue.object(values.mapValues(JSONValue.string)).jsonText.utf8)
         do {
-            return try cipher.seal(plaintext, credentialName: name)
+            return Data(try cipher.seal(plaintext, credentialName: name))
         } catch {
             logger.error("credential encryption failed", metadata: ["credential_name": "\(name)"])
             throw AdminError(status: 500, message: "the credential could not be encrypted; see the service log")

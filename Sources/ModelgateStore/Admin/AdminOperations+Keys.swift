@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 import ModelgateCore
 
@@ -19,10 +18,10 @@ extension AdminOperations {
         try write("generate the key") { db in
             if let teamID = stored.teamID { try requireTeam(teamID, db) }
             try Self.requireUniqueAlias(stored.alias, except: nil, db)
-            guard try !StoredKey.exists(db, key: stored.hash.hex) else {
+            guard try db.key(stored.hash) == nil else {
                 throw AdminError.badRequest("this key already exists", param: "key")
             }
-            try stored.insert(db)
+            try db.insert(stored)
         }
         logger.info("admin: key generated", metadata: keyLogMetadata(stored))
         return GeneratedKey(key: rawKey, stored: stored)
@@ -52,7 +51,7 @@ extension AdminOperations {
                     base: request.metadata ?? key.metadata, tags: request.tags, modelConfig: request.modelConfig)
             }
             key.updatedAt = time
-            try key.update(db)
+            try db.update(key)
             return key
         }
         logger.info("admin: key updated", metadata: keyLogMetadata(updated))
@@ -72,15 +71,14 @@ extension AdminOperations {
         guard !references.isEmpty || !aliases.isEmpty else {
             throw .badRequest("give the keys to delete in 'keys' or 'key_aliases'", param: "keys")
         }
-        let hashes = references.map { VirtualKeys.hash(ofReference: $0).hex }
+        let hashes = references.map { VirtualKeys.hash(ofReference: $0) }
         let deleted: Int = try write("delete the keys") { db in
-            var count = 0
-            if !hashes.isEmpty { count += try StoredKey.deleteAll(db, keys: hashes) }
-            if !aliases.isEmpty {
-                count += try StoredKey.filter(aliases.contains(Column("key_alias"))).deleteAll(db)
-            }
-            guard count > 0 else { throw AdminError.notFound("no such key", param: "keys") }
-            return count
+            var gone = Set<KeyHash>()
+            for hash in hashes where try db.key(hash) != nil { gone.insert(hash) }
+            if !aliases.isEmpty { gone.formUnion(try db.keys(aliases: aliases).map(\.hash)) }
+            guard !gone.isEmpty else { throw AdminError.notFound("no such key", param: "keys") }
+            try db.deleteKeys(Array(gone))
+            return gone.count
         }
         logger.info("admin: keys deleted", metadata: ["count": "\(deleted)"])
         return deleted
@@ -94,27 +92,20 @@ extension AdminOperations {
 
     /// Stored keys, oldest first, optionally only a team's or a user's.
     public func listKeys(teamID: String? = nil, userID: String? = nil) throws(AdminError) -> [StoredKey] {
-        try read("list the keys") { db in
-            var request = StoredKey.order(Column("created_at"), Column("rowid"))
-            if let teamID { request = request.filter(Column("team_id") == teamID) }
-            if let userID { request = request.filter(Column("user_id") == userID) }
-            return try request.fetchAll(db)
-        }
+        try read("list the keys") { db in try db.keys(teamID: teamID, userID: userID) }
     }
 
-    static func fetchKey(_ hash: KeyHash, _ db: Database) throws -> StoredKey {
-        guard let key = try StoredKey.fetchOne(db, key: hash.hex) else {
+    static func fetchKey(_ hash: KeyHash, _ db: any StorageReader) throws -> StoredKey {
+        guard let key = try db.key(hash) else {
             throw AdminError.notFound("no such key", param: "key")
         }
         return key
     }
 
     /// LiteLLM keeps key aliases unique; so do we, since the CLI deletes by alias.
-    static func requireUniqueAlias(_ alias: String?, except hash: KeyHash?, _ db: Database) throws {
+    static func requireUniqueAlias(_ alias: String?, except hash: KeyHash?, _ db: any StorageReader) throws {
         guard let alias else { return }
-        var request = StoredKey.filter(Column("key_alias") == alias)
-        if let hash { request = request.filter(Column("token") != hash.hex) }
-        if try request.fetchCount(db) > 0 {
+        if try db.keyAliasTaken(alias, except: hash) {
             throw AdminError.badRequest("key_alias '\(alias)' is already used by another key", param: "key_alias")
         }
     }

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import ModelgateCore
 
 extension AdminOperations {
     /// Creates a team; its id is generated when not given.
@@ -12,10 +12,10 @@ extension AdminOperations {
             models: request.models, blocked: request.blocked, metadata: metadata,
             createdAt: time, updatedAt: time)
         try write("create the team") { db in
-            guard try !StoredTeam.exists(db, key: team.id) else {
+            guard try db.team(team.id) == nil else {
                 throw AdminError.badRequest("team_id '\(team.id)' already exists; use /team/update to change it", param: "team_id")
             }
-            try team.insert(db)
+            try db.insert(team)
         }
         logger.info("admin: team created", metadata: ["team_id": "\(team.id)"])
         return team
@@ -34,7 +34,7 @@ extension AdminOperations {
                     base: request.metadata ?? team.metadata, tags: request.tags, modelConfig: request.modelConfig)
             }
             team.updatedAt = time
-            try team.update(db)
+            try db.update(team)
             return team
         }
         logger.info("admin: team updated", metadata: ["team_id": "\(team.id)"])
@@ -45,7 +45,7 @@ extension AdminOperations {
     public func teamInfo(_ teamID: String) throws(AdminError) -> (team: StoredTeam, keys: [StoredKey]) {
         try read("read the team") { db in
             let team = try Self.fetchTeam(teamID, db)
-            let keys = try StoredKey.filter(Column("team_id") == teamID).order(Column("created_at")).fetchAll(db)
+            let keys = try db.keys(teamID: teamID, userID: nil)
             return (team, keys)
         }
     }
@@ -55,12 +55,13 @@ extension AdminOperations {
     public func deleteTeams(_ teamIDs: [String]) throws(AdminError) -> Int {
         guard !teamIDs.isEmpty else { throw .badRequest("give the teams to delete in 'team_ids'", param: "team_ids") }
         let keys: Int = try write("delete the teams") { db in
-            for teamID in teamIDs where try !StoredTeam.exists(db, key: teamID) {
+            for teamID in teamIDs where try db.team(teamID) == nil {
                 throw AdminError.notFound("no such team: '\(teamID)'", param: "team_ids")
             }
-            let keys = try StoredKey.filter(teamIDs.contains(Column("team_id"))).deleteAll(db)
-            try StoredTeam.deleteAll(db, keys: teamIDs)
-            return keys
+            let gone = try db.keys(inTeams: teamIDs).map(\.hash)
+            try db.deleteKeys(gone)
+            try db.deleteTeams(teamIDs)
+            return gone.count
         }
         logger.info("admin: teams deleted", metadata: ["team_ids": "\(teamIDs.joined(separator: ","))", "keys_deleted": "\(keys)"])
         return keys
@@ -68,11 +69,11 @@ extension AdminOperations {
 
     /// Stored teams, oldest first.
     public func listTeams() throws(AdminError) -> [StoredTeam] {
-        try read("list the teams") { db in try StoredTeam.order(Column("created_at"), Column("rowid")).fetchAll(db) }
+        try read("list the teams") { db in try db.teams() }
     }
 
-    static func fetchTeam(_ teamID: String, _ db: Database) throws -> StoredTeam {
-        guard let team = try StoredTeam.fetchOne(db, key: teamID) else {
+    static func fetchTeam(_ teamID: String, _ db: any StorageReader) throws -> StoredTeam {
+        guard let team = try db.team(teamID) else {
             throw AdminError.notFound("no such team: '\(teamID)'", param: "team_id")
         }
         return team

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import ModelgateCore
 
 extension AdminOperations {
@@ -19,13 +18,13 @@ extension AdminOperations {
                 expires: request.expiry.date(from: time), metadata: [:], createdAt: time, updatedAt: time))
         }
         try write("create the user") { db in
-            guard try !StoredUser.exists(db, key: user.id) else {
+            guard try db.user(user.id) == nil else {
                 throw AdminError.badRequest("user_id '\(user.id)' already exists; use /user/update to change it", param: "user_id")
             }
-            try user.insert(db)
+            try db.insert(user)
             if let generated {
                 try Self.requireUniqueAlias(generated.stored.alias, except: nil, db)
-                try generated.stored.insert(db)
+                try db.insert(generated.stored)
             }
         }
         logger.info("admin: user created", metadata: ["user_id": "\(user.id)", "key_created": "\(generated != nil)"])
@@ -42,7 +41,7 @@ extension AdminOperations {
             if let models = request.models { user.models = models }
             if let metadata = request.metadata { user.metadata = metadata }
             user.updatedAt = time
-            try user.update(db)
+            try db.update(user)
             return user
         }
         logger.info("admin: user updated", metadata: ["user_id": "\(user.id)"])
@@ -53,18 +52,18 @@ extension AdminOperations {
     public func userInfo(_ userID: String) throws(AdminError) -> (user: StoredUser, keys: [StoredKey]) {
         try read("read the user") { db in
             let user = try Self.fetchUser(userID, db)
-            let keys = try StoredKey.filter(Column("user_id") == userID).order(Column("created_at")).fetchAll(db)
+            let keys = try db.keys(teamID: nil, userID: userID)
             return (user, keys)
         }
     }
 
     /// Stored users, oldest first.
     public func listUsers() throws(AdminError) -> [StoredUser] {
-        try read("list the users") { db in try StoredUser.order(Column("created_at"), Column("rowid")).fetchAll(db) }
+        try read("list the users") { db in try db.users() }
     }
 
-    static func fetchUser(_ userID: String, _ db: Database) throws -> StoredUser {
-        guard let user = try StoredUser.fetchOne(db, key: userID) else {
+    static func fetchUser(_ userID: String, _ db: any StorageReader) throws -> StoredUser {
+        guard let user = try db.user(userID) else {
             throw AdminError.notFound("no such user: '\(userID)'", param: "user_id")
         }
         return user

@@ -1,87 +1,87 @@
 import Foundation
-import GRDB
 import Logging
 import ModelgateCore
 
-/// The admin operations of CONTRACT §5 against the database: one implementation behind both
-/// the admin API and the `modelgate key|team|user|credential` commands.
+/// The admin operations of CONTRACT §5 against the database, SQLite or PostgreSQL: one
+/// implementation behind both the admin API and the `modelgate key|team|user|credential`
+/// commands, written against `PolicyStorage`.
 ///
-/// Each write runs in one SQLite transaction, then calls `didChange` (the running service
-/// rebuilds and swaps its snapshot there) before returning, so the caller's answer is sent only
-/// once the change decides checks.
+/// Each write runs in one transaction (which records its changes in the change log), then calls
+/// `didCommit` (the running service catches its policy up from the log there) before returning,
+/// so the caller's answer is sent only once the change decides checks. Writes are checked
+/// against the database, never against this replica's policy.
 public final class AdminOperations: Sendable {
-    let store: PolicyStore
+    let storage: any PolicyStorage
     let cipher: CredentialCipher?
     let logger: Logger
     /// Team ids defined outside the database (the config file), valid on keys too.
     let staticTeamIDs: @Sendable () -> Set<String>
-    let didChange: @Sendable () throws -> Void
+    let didCommit: @Sendable () throws -> Void
     let now: @Sendable () -> Date
-    /// The last database fault seen by an admin read or write, cleared by the next success;
-    /// readiness reports it.
-    public let databaseHealth = DatabaseHealth()
+
+    /// Whether the database answered the last call; readiness reports it.
+    public var databaseHealth: DatabaseHealth { storage.health }
 
     /// - Parameters:
     ///   - cipher: from `MODELGATE_SECRET_KEY`; without it credentials cannot be written.
     ///   - staticTeamIDs: teams a key may name besides the database's.
-    ///   - didChange: runs after every committed write.
+    ///   - didCommit: runs after every committed write.
     public init(
-        store: PolicyStore, cipher: CredentialCipher?, logger: Logger,
+        storage: any PolicyStorage, cipher: CredentialCipher?, logger: Logger,
         staticTeamIDs: @escaping @Sendable () -> Set<String> = { [] },
-        didChange: @escaping @Sendable () throws -> Void = {},
+        didCommit: @escaping @Sendable () throws -> Void = {},
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.store = store
+        self.storage = storage
         self.cipher = cipher
         self.logger = logger
         self.staticTeamIDs = staticTeamIDs
-        self.didChange = didChange
+        self.didCommit = didCommit
         self.now = now
     }
 
-    /// Runs `body` in a write transaction, then `didChange`. Errors that are not the caller's
-    /// become a 500 whose message names the action; the cause goes to the log.
-    func write<T>(_ action: String, _ body: (Database) throws -> T) throws(AdminError) -> T {
+    /// Runs `body` in a write transaction, then `didCommit`. A database fault becomes a 503
+    /// `database_unavailable` naming the action; the cause goes to the log.
+    func write<T>(_ action: String, _ body: (any StorageWriter) throws -> T) throws(AdminError) -> T {
         let result: T
         do {
-            result = try store.write(body)
-            databaseHealth.recordSuccess()
+            result = try storage.write(body)
         } catch let error as AdminError {
             throw error
         } catch {
-            logger.error("admin write failed", metadata: ["action": "\(action)", "error": "\(PolicyStore.describe(error))"])
-            databaseHealth.recordFault(PolicyStore.describe(error), at: now())
+            logger.error("admin write failed", metadata: ["action": "\(action)", "error": "\(Self.describe(error))"])
             throw .storage(action)
         }
         do {
-            try didChange()
+            try didCommit()
         } catch {
-            logger.error("admin write committed but the policy was not rebuilt", metadata: [
-                "action": "\(action)", "error": "\(error)",
+            logger.error("admin write committed but the policy was not updated", metadata: [
+                "action": "\(action)", "error": "\(Self.describe(error))",
             ])
             throw AdminError(status: 500, message: "the change to \(action) was saved but is not yet in force; see the service log")
         }
         return result
     }
 
-    func read<T>(_ action: String, _ body: (Database) throws -> T) throws(AdminError) -> T {
+    func read<T>(_ action: String, _ body: (any StorageReader) throws -> T) throws(AdminError) -> T {
         do {
-            let result = try store.read(body)
-            databaseHealth.recordSuccess()
-            return result
+            return try storage.read(body)
         } catch let error as AdminError {
             throw error
         } catch {
-            logger.error("admin read failed", metadata: ["action": "\(action)", "error": "\(PolicyStore.describe(error))"])
-            databaseHealth.recordFault(PolicyStore.describe(error), at: now())
+            logger.error("admin read failed", metadata: ["action": "\(action)", "error": "\(Self.describe(error))"])
             throw .storage(action)
         }
     }
 
+    static func describe(_ error: any Error) -> String {
+        SQLiteStorage.describe(error)
+    }
+
     /// A team a key may belong to: stored, or defined in the config file.
-    func requireTeam(_ teamID: String, _ db: Database) throws {
+    func requireTeam(_ teamID: String, _ reader: any StorageReader) throws {
         if staticTeamIDs().contains(teamID) { return }
-        guard try StoredTeam.exists(db, key: teamID) else {
+        guard try reader.team(teamID) != nil else {
             throw AdminError.badRequest("team_id '\(teamID)' does not exist; create the team first", param: "team_id")
         }
     }

@@ -1,23 +1,31 @@
+import Foundation
+
 /// Stored objects as the admin API answers with them (LiteLLM's field names).
 ///
 /// No rendering ever includes a raw key (except `GeneratedKey`, once) or a credential value.
 
-extension StoredKey {
-    var json: [String: JSONValue] {
-        [
-            "token": .string(hash.hex),
-            "key_name": .string(keyName),
-            "key_alias": .optional(alias),
-            "team_id": .optional(teamID),
-            "user_id": .optional(userID),
-            "models": .strings(models),
-            "blocked": .bool(blocked),
-            "expires": .optional(expires.map(Timestamp.format)),
-            "metadata": .object(metadata),
-            "created_at": .string(Timestamp.format(createdAt)),
-            "updated_at": .string(Timestamp.format(updatedAt)),
-        ]
+/// A record as its admin JSON: its coding keys, every one present (`null` when unset), times
+/// in ISO 8601.
+enum RecordJSON {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.format(date))
+        }
+        return encoder
+    }()
+
+    static func object<Record: Encodable, Keys: CodingKey & CaseIterable>(_ record: Record, keys: Keys.Type) -> [String: JSONValue] {
+        // Encoding these records cannot fail (strings, numbers, dates, JSON values).
+        guard let data = try? encoder.encode(record), var object = JSONValue.parse(Array(data))?.objectValue else { return [:] }
+        for key in Keys.allCases where object[key.stringValue] == nil { object[key.stringValue] = .null }
+        return object
     }
+}
+
+extension StoredKey {
+    var json: [String: JSONValue] { RecordJSON.object(self, keys: CodingKeys.self) }
 }
 
 extension GeneratedKey {
@@ -33,31 +41,14 @@ extension GeneratedKey {
 
 extension StoredTeam {
     var json: [String: JSONValue] {
-        [
-            "team_id": .string(id),
-            "team_alias": .optional(alias),
-            "models": .strings(models),
-            "blocked": .bool(blocked),
-            "metadata": .object(metadata),
-            "members_with_roles": .array([]),
-            "created_at": .string(Timestamp.format(createdAt)),
-            "updated_at": .string(Timestamp.format(updatedAt)),
-        ]
+        var json = RecordJSON.object(self, keys: CodingKeys.self)
+        json["members_with_roles"] = .array([])
+        return json
     }
 }
 
 extension StoredUser {
-    var json: [String: JSONValue] {
-        [
-            "user_id": .string(id),
-            "user_alias": .optional(alias),
-            "user_email": .optional(email),
-            "models": .strings(models),
-            "metadata": .object(metadata),
-            "created_at": .string(Timestamp.format(createdAt)),
-            "updated_at": .string(Timestamp.format(updatedAt)),
-        ]
-    }
+    var json: [String: JSONValue] { RecordJSON.object(self, keys: CodingKeys.self) }
 }
 
 extension CredentialSummary {

@@ -52,6 +52,19 @@ enum PolicySchema {
                 t.column("updated_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v2: change log") { db in
+            // One row per record written, in commit order: what a running service applies.
+            try db.create(table: "policy_change") { t in
+                t.autoIncrementedPrimaryKey("version")
+                t.column("kind", .text).notNull()
+                t.column("id", .text).notNull()
+                t.column("changed_at", .datetime).notNull()
+            }
+            try db.create(table: "policy_change_state") { t in
+                t.column("pruned_through", .integer).notNull()
+            }
+            try db.execute(sql: "INSERT INTO policy_change_state (pruned_through) VALUES (0)")
+        }
         return migrator
     }
 }

@@ -1,4 +1,3 @@
-import GRDB
 import Logging
 import ModelgateCore
 
@@ -9,36 +8,11 @@ struct StoreContents: Sendable {
     var users: [StoredUser] = []
     var credentials: [StoredCredential] = []
 
-    /// Reads all tables. A row that does not decode is left out with an error log line (so a
-    /// damaged key denies rather than takes the whole store down).
-    static func load(_ db: Database, logger: Logger) throws -> StoreContents {
-        var contents = StoreContents()
-        contents.keys = try fetchEach(StoredKey.self, db, logger: logger)
-        contents.teams = try fetchEach(StoredTeam.self, db, logger: logger)
-        contents.users = try fetchEach(StoredUser.self, db, logger: logger)
-        contents.credentials = try fetchEach(StoredCredential.self, db, logger: logger)
-        return contents
-    }
-
-    private static func fetchEach<Record: FetchableRecord & TableRecord>(
-        _ type: Record.Type, _ db: Database, logger: Logger
-    ) throws -> [Record] {
-        var records: [Record] = []
-        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(Record.databaseTableName) ORDER BY rowid")
-        var position = 0
-        while let row = try rows.next() {
-            position += 1
-            do {
-                records.append(try Record(row: row))
-            } catch {
-                // Only the position: a key row's identity is its hash, which is fine to log, but a
-                // damaged row may hold anything.
-                logger.error("skipping a damaged database row", metadata: [
-                    "table": "\(Record.databaseTableName)", "row": "\(position)", "error": "\(error)",
-                ])
-            }
-        }
-        return records
+    /// Reads all tables (a damaged row is left out with an error log line by the reader).
+    static func load(_ reader: any StorageReader) throws -> StoreContents {
+        StoreContents(
+            keys: try reader.keys(teamID: nil, userID: nil), teams: try reader.teams(),
+            users: try reader.users(), credentials: try reader.credentials())
     }
 
     /// The snapshot material, and why each stored credential that cannot be decrypted is
@@ -46,38 +20,19 @@ struct StoreContents: Sendable {
     /// shadows a config credential of the same name and checks needing it deny
     /// `credential_unavailable` instead of injecting a secret nobody chose.
     func policyParts(cipher: CredentialCipher?, logger: Logger) -> (parts: PolicyParts, unavailable: [String: String]) {
+        // One rule per record, shared with the admin writes' changes (PolicyChange+Store).
         var parts = PolicyParts()
         for key in keys {
-            do {
-                parts.keys.append(try key.policyKey())
-            } catch {
-                logger.error("skipping a stored key whose metadata does not load", metadata: [
-                    "token": "\(key.hash.hex)", "error": "\(error.message)",
-                ])
-            }
+            if case .keyUpserted(let key) = PolicyChange.stored(key, logger: logger) { parts.keys.append(key) }
         }
         for team in teams {
-            do {
-                parts.teams.append(try team.policyTeam())
-            } catch {
-                logger.error("skipping a stored team whose metadata does not load", metadata: [
-                    "team_id": "\(team.id)", "error": "\(error.message)",
-                ])
-            }
+            if case .teamUpserted(let team) = PolicyChange.stored(team, logger: logger) { parts.teams.append(team) }
         }
-        parts.users = users.map { User(id: $0.id, models: $0.models) }
+        parts.users = users.map { $0.policyUser() }
+        parts.credentials = credentials.map { $0.policyCredential(cipher: cipher) }
         var unavailable: [String: String] = [:]
-        for credential in credentials {
-            do {
-                guard let cipher else { throw MissingSecretKey() }
-                parts.credentials.append(try credential.decrypted(with: cipher))
-            } catch {
-                let reason = "\(error)"
-                unavailable[credential.name] = reason
-                parts.credentials.append(Credential(
-                    name: credential.name, provider: credential.provider.map(Provider.init(rawValue:)),
-                    apiKey: nil, unavailableReason: reason))
-            }
+        for credential in parts.credentials {
+            if let reason = credential.unavailableReason { unavailable[credential.name] = reason }
         }
         return (parts, unavailable)
     }
@@ -109,7 +64,7 @@ extension StoredTeam {
 extension StoredCredential {
     /// The values, decrypted: `credential_values` as stored.
     func values(with cipher: CredentialCipher) throws -> [String: String] {
-        let plaintext = try cipher.open(sealedValues, credentialName: name)
+        let plaintext = try cipher.open(Array(sealedValues), credentialName: name)
         guard case .object(let object)? = JSONValue.parse(plaintext) else {
             throw DamagedRow(column: "encrypted_values")
         }

@@ -4,7 +4,8 @@ import ModelgateConfig
 import ModelgateCore
 
 /// Owns the policy a running modelgate serves: the config file, the SQLite store and the
-/// snapshot holder both fronts read. Admin writes and SIGHUP reloads rebuild the snapshot here.
+/// snapshot holder both fronts read. Admin writes apply their changes to the snapshot here
+/// (`apply`, touching only what changed); start and SIGHUP reloads build it from scratch.
 ///
 /// The snapshot is the config file's parts merged with the database's (the database wins on
 /// the same key hash, team, user or credential name). With no config file the catalog is
@@ -19,8 +20,11 @@ public final class PolicyService: Sendable {
     public let admin: AdminAPI
     /// The admin operations behind `admin`, for in-process callers.
     public let operations: AdminOperations
-    /// The database file in use.
-    public let store: PolicyStore
+    /// The database in use (SQLite file or PostgreSQL).
+    public let storage: any PolicyStorage
+    /// Brings the policy up to date from the database's change log (writes of this process,
+    /// of the offline CLI, of other replicas).
+    public let follower: ChangeFollower
 
     let configPath: String?
     let environment: [String: String]
@@ -30,7 +34,19 @@ public final class PolicyService: Sendable {
     /// Opens (creating and migrating) the database and loads the config.
     /// Throws with a clear message when either cannot be used; `serve` exits 2 on that.
     /// A config file that does not parse throws its `ConfigError` (every problem, located).
-    public init(configPath: String?, databasePath: String, environment: [String: String], logger: Logger) throws {
+    /// - Parameters:
+    ///   - database: a SQLite path or a PostgreSQL URL (`DatabaseArgument`).
+    ///   - follow: poll (and for PostgreSQL, LISTEN to) the change log on a background thread,
+    ///     so writes made elsewhere are applied; off for one-shot commands.
+    ///   - waitForDatabase: seconds to keep retrying an unreachable PostgreSQL at start.
+    public convenience init(configPath: String?, databasePath: String, environment: [String: String], logger: Logger) throws {
+        try self.init(configPath: configPath, database: databasePath, environment: environment, logger: logger)
+    }
+
+    public init(
+        configPath: String?, database: String, environment: [String: String], logger: Logger,
+        follow: Bool = false, waitForDatabase: Double = 0
+    ) throws {
         self.configPath = configPath
         self.environment = environment
         self.logger = logger
@@ -38,26 +54,34 @@ public final class PolicyService: Sendable {
         if configPath == nil {
             logger.notice("no config file: the model catalog is empty and every model request is denied")
         }
-        store = try PolicyStore(path: databasePath)
+        let storage = try DatabaseArgument.open(database, logger: logger, waitUpTo: waitForDatabase)
+        self.storage = storage
         let cipher = CredentialCipher(environment: environment)
         if cipher == nil {
             logger.warning("\(CredentialCipher.environmentVariable) is not set: credentials cannot be stored, and stored ones stay unavailable")
         }
         holder = SnapshotHolder(.empty)
         let builder = SnapshotBuilder(
-            holder: holder, store: store, cipher: cipher, config: config,
-            environmentMasterKey: environment[Self.masterKeyVariable], logger: logger)
+            holder: holder, config: config, environmentMasterKey: environment[Self.masterKeyVariable], logger: logger
+        ) {
+            try storage.read { try StoreContents.load($0) }.policyParts(cipher: cipher, logger: logger).parts
+        }
         self.builder = builder
+        let follower = ChangeFollower(storage: storage, cipher: cipher, logger: logger) { changes in builder.apply(changes) }
+        self.follower = follower
         operations = AdminOperations(
-            store: store, cipher: cipher, logger: logger,
+            storage: storage, cipher: cipher, logger: logger,
             staticTeamIDs: { builder.configTeamIDs },
-            didChange: { try builder.rebuild() })
+            didCommit: { try follower.catchUp() })
         admin = AdminAPI(operations: operations, masterKey: { builder.masterKey })
         do {
+            let version = try follower.latestVersion()
             try builder.rebuild()
+            follower.loaded(through: version)
         } catch {
-            throw PolicyServiceError("cannot read the database \(databasePath): \(PolicyStore.describe(error))")
+            throw PolicyServiceError("cannot read the database \(storage.location): \(SQLiteStorage.describe(error))")
         }
+        if follow { follower.start() }
         if builder.masterKey == nil {
             logger.warning("no master key (\(Self.masterKeyVariable) or general_settings.master_key): the admin API answers 401")
         }
@@ -76,9 +100,15 @@ public final class PolicyService: Sendable {
         do {
             try builder.replaceConfig(config)
         } catch {
-            throw PolicyServiceError("cannot read the database \(store.path): \(PolicyStore.describe(error))")
+            throw PolicyServiceError("cannot read the database \(storage.location): \(SQLiteStorage.describe(error))")
         }
         logger.info("policy reloaded", metadata: ["generation": "\(holder.snapshot.generation)"])
+    }
+
+    /// Applies a policy source's changes to the snapshot in force, as one swap. Changes are
+    /// applied one batch at a time, in the order the calls take the builder's lock.
+    public func apply(_ changes: [PolicyChange]) {
+        builder.apply(changes)
     }
 
     /// True once config and database are loaded (readiness). `init` either loads both or

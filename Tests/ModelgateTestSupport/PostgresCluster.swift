@@ -1,0 +1,160 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real PostgreSQL server for tests: `initdb` into a temporary folder, `pg_ctl start` as the
+/// `postgres` user (PostgreSQL refuses root) on a free loopback port, password (SCRAM) auth
+/// over TCP. One cluster per test process (`shared`); each test takes a fresh database.
+///
+/// Tests skip only when the PostgreSQL binaries are absent (`PostgresCluster.isAvailable`);
+/// CI installs them.
+public final class PostgresCluster: @unchecked Sendable {
+    public let user = "modelgate"
+    /// Holds characters a URL must percent-encode, so that path is tested too.
+    public let password = "pg-Secret/9@x:" + String(UInt32.random(in: 100_000...999_999))
+    public private(set) var port: Int
+    public let directory: URL
+    private let lock = NSLock()
+
+    /// Where the server binaries are: `MODELGATE_PG_BIN`, else Debian's newest
+    /// `/usr/lib/postgresql/N/bin`.
+    public static let binaries: URL? = {
+        if let bin = ProcessInfo.processInfo.environment["MODELGATE_PG_BIN"] { return URL(fileURLWithPath: bin) }
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted()
+        for version in versions.reversed() {
+            let bin = URL(fileURLWithPath: "\(root)/\(version)/bin")
+            if FileManager.default.isExecutableFile(atPath: bin.appendingPathComponent("pg_ctl").path) { return bin }
+        }
+        return nil
+    }()
+
+    public static var isAvailable: Bool { binaries != nil }
+    public static let skipMessage = "PostgreSQL server binaries not found (install Debian's postgresql package, or set MODELGATE_PG_BIN): PostgreSQL tests skipped"
+
+    /// The cluster this test process shares, started on first use; nil without binaries.
+    public static let shared: PostgresCluster? = {
+        guard isAvailable else {
+            FileHandle.standardError.write(Data((skipMessage + "\n").utf8))
+            return nil
+        }
+        do {
+            let cluster = try PostgresCluster()
+            atexit { PostgresCluster.shared?.stop(immediate: true) }
+            return cluster
+        } catch {
+            FileHandle.standardError.write(Data("cannot start the test PostgreSQL: \(error)\n".utf8))
+            return nil
+        }
+    }()
+
+    public init() throws {
+        guard let bin = Self.binaries else { throw ClusterError(Self.skipMessage) }
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("modelgate-pg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let passwordFile = directory.appendingPathComponent("pwfile")
+        try Data(password.utf8).write(to: passwordFile)
+        try Self.chownToPostgres(directory.path, recursive: true)
+        try Self.run(bin.appendingPathComponent("initdb").path, [
+            "-D", directory.appendingPathComponent("data").path, "-U", user, "--pwfile=\(passwordFile.path)",
+            "--auth=scram-sha-256", "-E", "UTF8", "--no-sync",
+        ])
+        var lastError: (any Error)?
+        for _ in 0..<5 {
+            let candidate = Int.random(in: 20_000...60_000)
+            do {
+                port = candidate
+                try start()
+                return
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError ?? ClusterError("cannot start PostgreSQL")
+    }
+
+    /// A URL for `database` with the password percent-encoded.
+    public func url(database: String, password: String? = nil) -> String {
+        let encoded = (password ?? self.password).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return "postgres://\(user):\(encoded)@127.0.0.1:\(port)/\(database)?sslmode=disable"
+    }
+
+    /// Creates an empty database and returns its URL.
+    public func createDatabase(prefix: String = "test") throws -> String {
+        let name = "\(prefix)_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
+        try psql("CREATE DATABASE \(name)")
+        return url(database: name)
+    }
+
+    /// Runs SQL on the `postgres` database.
+    public func psql(_ sql: String, database: String = "postgres") throws {
+        guard let bin = Self.binaries else { return }
+        let psql = bin.appendingPathComponent("psql").path
+        try Self.run(FileManager.default.isExecutableFile(atPath: psql) ? psql : "/usr/bin/psql", [
+            "-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", database, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql,
+        ], environment: ["PGPASSWORD": password], asPostgres: false)
+    }
+
+    /// `pg_ctl start` (again, after `stop`) on the same port.
+    public func start() throws {
+        guard let bin = Self.binaries else { return }
+        try Self.run(bin.appendingPathComponent("pg_ctl").path, [
+            "-D", directory.appendingPathComponent("data").path, "-w", "-t", "30",
+            "-l", directory.appendingPathComponent("server.log").path,
+            "-o", "-p \(port) -c listen_addresses=127.0.0.1 -k \(directory.path) -c fsync=off -c max_connections=200",
+            "start",
+        ])
+    }
+
+    /// `pg_ctl stop`; `immediate` is `-m immediate` (an outage: no clean shutdown).
+    public func stop(immediate: Bool = false) {
+        guard let bin = Self.binaries else { return }
+        try? Self.run(bin.appendingPathComponent("pg_ctl").path, [
+            "-D", directory.appendingPathComponent("data").path, "-m", immediate ? "immediate" : "fast", "-w", "stop",
+        ])
+    }
+
+    /// The server's own log (to check what it never holds).
+    public var serverLog: String {
+        (try? String(contentsOf: directory.appendingPathComponent("server.log"), encoding: .utf8)) ?? ""
+    }
+
+    private static var isRoot: Bool { getuid() == 0 }
+
+    private static func chownToPostgres(_ path: String, recursive: Bool) throws {
+        guard isRoot else { return }
+        try run("/bin/chown", (recursive ? ["-R"] : []) + ["postgres", path], asPostgres: false)
+    }
+
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], asPostgres: Bool = true) throws -> String {
+        let process = Process()
+        if asPostgres && isRoot {
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+            process.arguments = ["-u", "postgres", "--", executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        }
+        process.environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C"].merging(environment) { _, new in new }
+        process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw ClusterError("\(URL(fileURLWithPath: executable).lastPathComponent) exited \(process.terminationStatus): \(text.suffix(600))")
+        }
+        return text
+    }
+}
+
+public struct ClusterError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
