@@ -20,7 +20,8 @@ struct AuthorizationService: Envoy_Service_Auth_V3_Authorization.SimpleServicePr
         // One snapshot for the whole check, so a concurrent reload cannot mix two policies.
         let snapshot = snapshots.snapshot
         let checkRequest = CheckRequestMapping.checkRequest(from: request, maxBodyBytes: snapshot.settings.maxBodyBytes)
-        let decision = DecisionEngine.decide(checkRequest, in: snapshot, now: Date())
+        // Checked like the HTTP front's: no header value with a control character reaches Envoy.
+        let decision = DecisionEngine.decide(checkRequest, in: snapshot, now: Date()).checkedForEmission
         let response = CheckResponseRendering.checkResponse(for: decision)
         recorder.record(decision, front: "grpc", elapsedNanoseconds: Self.nanoseconds(since: started))
         return response

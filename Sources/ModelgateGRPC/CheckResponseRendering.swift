@@ -4,8 +4,9 @@ import SwiftProtobuf
 /// A `Decision` → Envoy's `CheckResponse`.
 ///
 /// Envoy applies an allow in this order: set `headers`, then `headers_to_remove`, then
-/// `query_parameters_to_set`, then `query_parameters_to_remove`. A removal therefore undoes a set
-/// of the same name, so nothing modelgate sets is ever listed for removal.
+/// `query_parameters_to_set` (never used: no secret goes into a URL), then
+/// `query_parameters_to_remove`. A removal undoes a set of the same name, so no header
+/// modelgate sets is ever listed for removal.
 enum CheckResponseRendering {
     /// google.rpc.Code values Envoy reads from `CheckResponse.status`.
     enum RPCCode {
@@ -36,16 +37,10 @@ enum CheckResponseRendering {
         let setHeaders = Set(upstream.map { $0.name.lowercased() })
         ok.headersToRemove = unique(decision.removeHeaders.filter { !setHeaders.contains($0.lowercased()) })
 
-        var setParameters: Set<String> = []
-        if let parameter = decision.credential?.queryParameter {
-            var query = Envoy_Config_Core_V3_QueryParameter()
-            query.key = parameter.name
-            query.value = parameter.value.reveal
-            ok.queryParametersToSet = [query]
-            setParameters.insert(parameter.name)
-        }
-        // Query parameter names are case-sensitive in Envoy.
-        ok.queryParametersToRemove = unique(decision.removeQueryParameters.filter { !setParameters.contains($0) })
+        // The provider key travels only in a header (`x-goog-api-key` for Gemini), never in
+        // the URL, where Envoy's and the upstream's access logs would keep it; a client's
+        // `?key=` is removed. Query parameter names are case-sensitive in Envoy.
+        ok.queryParametersToRemove = unique(decision.removeQueryParameters)
         return ok
     }
 

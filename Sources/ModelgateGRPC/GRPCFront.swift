@@ -1,6 +1,7 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
+import NIOCore
 import ModelgateCore
 import ModelgateObservability
 import ServiceLifecycle
@@ -24,7 +25,7 @@ public struct GRPCFront: Service, Sendable {
     private let snapshots: SnapshotHolder
     private let recorder: DecisionRecorder
     private let logger: Logger
-    private let lifecycle: GRPCFrontLifecycle
+    private let lifecycle: FrontLifecycle
 
     /// - Parameters:
     ///   - host: A numeric IPv4 or IPv6 address (`127.0.0.1`, `::1`, `[::1]`, `0.0.0.0`) or `localhost`.
@@ -42,7 +43,7 @@ public struct GRPCFront: Service, Sendable {
         self.snapshots = snapshots
         self.recorder = recorder
         self.logger = logger
-        lifecycle = GRPCFrontLifecycle(drainTimeout: drainTimeout)
+        lifecycle = FrontLifecycle(front: "gRPC", drainTimeout: drainTimeout)
     }
 
     /// Serves until graceful shutdown (`triggerGracefulShutdown()`, the service group's, or
@@ -53,11 +54,13 @@ public struct GRPCFront: Service, Sendable {
         guard try lifecycle.beginRun() else { return }  // shut down before it started
 
         // Made here, not in `init`: a transport that never listens leaves a NIO promise
-        // unfulfilled, which debug builds report as a leak when it is freed.
+        // unfulfilled, which debug builds report as a leak when it is freed. The limits are
+        // those of the policy at start; the RPC deadline is read for each RPC.
+        let settings = snapshots.snapshot.settings
         let server = GRPCServer(
             transport: HTTP2ServerTransport.Posix(
                 address: address, transportSecurity: .plaintext,
-                config: Self.transportConfig(maxBodyBytes: snapshots.snapshot.settings.maxBodyBytes)),
+                config: Self.transportConfig(maxBodyBytes: settings.maxBodyBytes, limits: settings.limits, snapshots: snapshots)),
             services: [AuthorizationService(snapshots: snapshots, recorder: recorder)])
 
         // Unstructured so that cancelling `run` does not cancel the RPCs in flight: it starts
@@ -68,13 +71,13 @@ public struct GRPCFront: Service, Sendable {
                 group.addTask { try await server.serve() }
                 group.addTask {
                     // Resolves once bound, or with no address once listening ended (bind error).
-                    let port = (try? await server.transport.listeningAddress).flatMap(Self.port(of:))
-                    if let port { logger.info("gRPC front listening", metadata: ["port": "\(port)"]) }
-                    lifecycle.listening(port: port, server: server)
+                    guard let port = (try? await server.transport.listeningAddress).flatMap(Self.port(of:)) else { return }
+                    logger.info("gRPC front listening", metadata: ["port": "\(port)"])
+                    lifecycle.listening(port: port) { server.beginGracefulShutdown() }
                 }
             }
         }
-        lifecycle.serving(serving)
+        lifecycle.cuttable { serving.cancel() }
         do {
             try await withGracefulShutdownHandler {
                 try await withTaskCancellationHandler {
@@ -120,8 +123,11 @@ public struct GRPCFront: Service, Sendable {
     }
 
     /// Defaults that suit Envoy, which keeps a few long-lived HTTP/2 connections to its
-    /// authorization cluster and multiplexes every check over them.
-    static func transportConfig(maxBodyBytes: Int) -> HTTP2ServerTransport.Posix.Config {
+    /// authorization cluster and multiplexes every check over them, with the limits of
+    /// CONTRACT §4: the stream limit advertised (so Envoy queues rather than losing a
+    /// connection's checks to a GOAWAY), the message size tied to `max_body_bytes`, and each RPC
+    /// stream closed when not complete within the RPC deadline.
+    static func transportConfig(maxBodyBytes: Int, limits: FrontLimits, snapshots: SnapshotHolder? = nil) -> HTTP2ServerTransport.Posix.Config {
         .defaults { config in
             // Never close an idle or old connection: Envoy would have to reconnect mid-traffic.
             config.connection.maxIdleTime = nil
@@ -133,25 +139,19 @@ public struct GRPCFront: Service, Sendable {
                 // Accept Envoy's HTTP/2 keepalive pings (`connection_keepalive`) also between
                 // checks, instead of answering them with GOAWAY too_many_pings.
                 clientBehavior: .init(minPingIntervalWithoutCalls: .seconds(5), allowWithoutCalls: true))
-            // A CheckRequest carries the body: without `pack_as_bytes` as UTF-8 text, where each
-            // invalid byte grows to three. Larger messages are refused by the transport, which
-            // Envoy turns into an empty 403; the engine's `body_too_large` is the clearer answer.
-            let headroom = 1 << 20
-            let textBody = maxBodyBytes > (Int.max - headroom) / 3 ? Int.max : maxBodyBytes * 3 + headroom
-            config.rpc.maxRequestPayloadSize = max(64 << 20, textBody)
-        }
-    }
-}
-
-/// Why `run()` or `listeningPort()` could not do what was asked.
-public enum GRPCFrontError: Error, CustomStringConvertible {
-    case alreadyStarted
-    case notRunning
-
-    public var description: String {
-        switch self {
-        case .alreadyStarted: "the gRPC front was already started; a front runs once"
-        case .notRunning: "the gRPC front is not running"
+            config.http2.maxConcurrentStreams = limits.grpcMaxConcurrentStreams
+            // A larger message is refused by the transport (RESOURCE_EXHAUSTED), which Envoy
+            // turns into a denial; with `pack_as_bytes: true` the body travels byte for byte.
+            config.rpc.maxRequestPayloadSize = limits.grpcMessageLimit(maxBodyBytes: maxBodyBytes)
+            let fixedTimeout = limits.grpcRPCTimeout
+            config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { stream in
+                // One timer per RPC stream on its event loop, gone when the stream closes: a
+                // stream still open at the deadline is reset, freeing what it buffered.
+                let timeout = snapshots?.snapshot.settings.limits.grpcRPCTimeout ?? fixedTimeout
+                let deadline = stream.eventLoop.scheduleTask(in: TimeAmount(timeout)) { stream.close(promise: nil) }
+                stream.closeFuture.whenComplete { _ in deadline.cancel() }
+                return stream.eventLoop.makeSucceededVoidFuture()
+            }
         }
     }
 }

@@ -7,7 +7,6 @@ import NIOHTTP1
 import NIOPosix
 import Prometheus
 import ServiceLifecycle
-import Synchronization
 
 /// The HTTP front: `/check` for nginx `auth_request` and Envoy HTTP ext_authz,
 /// `POST /v1/decision`, health, `/metrics`, and the admin API, on plain SwiftNIO HTTP/1.1.
@@ -27,7 +26,7 @@ public final class HTTPFront: Service, Sendable {
     private let host: String
     private let port: Int
     private let shared: FrontShared
-    private let lifecycle = Mutex(Lifecycle())
+    private let lifecycle: FrontLifecycle
 
     public init(
         host: String, port: Int, policy: PolicyService, recorder: DecisionRecorder,
@@ -39,13 +38,17 @@ public final class HTTPFront: Service, Sendable {
         self.shared = FrontShared(
             policy: policy, recorder: recorder, prometheus: prometheus, logger: logger,
             configuration: configuration)
+        lifecycle = FrontLifecycle(front: "HTTP", drainTimeout: configuration.drainTimeout)
     }
 
     /// Binds, serves until graceful shutdown (or task cancellation), and returns once every
-    /// connection has closed. Throws when the address cannot be bound.
+    /// connection has closed (those still open after the drain timeout are closed). Throws when
+    /// the address cannot be bound. A front runs once.
     public func run() async throws {
+        guard try lifecycle.beginRun() else { return }  // shut down before it started
         let tracker = ConnectionTracker()
         let shared = self.shared
+        let lifecycle = self.lifecycle
         let serverChannel: any Channel
         do {
             serverChannel = try await ServerBootstrap(group: shared.configuration.eventLoopGroup)
@@ -59,21 +62,23 @@ public final class HTTPFront: Service, Sendable {
                 .childChannelInitializer { channel in
                     tracker.track(channel)
                     return channel.eventLoop.makeCompletedFuture {
+                        let front = HTTPFrontHandler(shared: shared)
+                        try channel.pipeline.syncOperations.addHandler(ReadActivityHandler(front: front))
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                             withPipeliningAssistance: true, withErrorHandling: true)
-                        try channel.pipeline.syncOperations.addHandler(HTTPFrontHandler(shared: shared))
+                        try channel.pipeline.syncOperations.addHandler(front)
                     }
                 }
                 .bind(host: host, port: port)
                 .get()
         } catch {
-            failWaiters(with: error)
+            lifecycle.finished(failure: error)
             throw error
         }
         let boundPort = serverChannel.localAddress?.port ?? port
         shared.logger.info("HTTP front listening", metadata: ["address": "\(host):\(boundPort)"])
-        let stopEarly = startListening(serverChannel: serverChannel, tracker: tracker, port: boundPort)
-        if stopEarly { Self.stop(serverChannel, tracker) }
+        lifecycle.cuttable { tracker.closeAll() }
+        lifecycle.listening(port: boundPort) { Self.stop(serverChannel, tracker) }
 
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
@@ -82,100 +87,35 @@ public final class HTTPFront: Service, Sendable {
                 tracker.quiesceAll()
                 await tracker.waitUntilDrained()
             } onCancel: {
-                serverChannel.close(promise: nil)
-                tracker.closeAll()
+                lifecycle.requestShutdown()
             }
         } onGracefulShutdown: {
-            Self.stop(serverChannel, tracker)
+            lifecycle.requestShutdown()
         }
-        lifecycle.withLock { $0.phase = .stopped }
+        if lifecycle.wasCutByDrainTimer {
+            shared.logger.warning("HTTP front closed connections still open after the drain timeout")
+        }
+        lifecycle.finished(failure: nil)
         shared.logger.info("HTTP front stopped", metadata: ["address": "\(host):\(boundPort)"])
     }
 
     /// The port the front listens on (the one the system chose when constructed with port 0);
-    /// waits until `run()` has bound it, throws if binding failed.
+    /// waits until `run()` has bound it, throws if binding failed or the front has stopped.
     public func listeningPort() async throws -> Int {
-        try await withCheckedThrowingContinuation { continuation in
-            let answer = lifecycle.withLock { state -> Result<Int, any Error>? in
-                switch state.phase {
-                case .listening(_, _, let port): return .success(port)
-                case .failed(let error): return .failure(error)
-                case .stopped: return .failure(HTTPFrontError.notRunning)
-                case .notStarted, .stopRequested:
-                    state.portWaiters.append(continuation)
-                    return nil
-                }
-            }
-            if let answer { continuation.resume(with: answer) }
-        }
+        try await lifecycle.listeningPort()
     }
 
-    /// Stops accepting connections and lets in-flight requests finish; `run()` then returns.
+    /// Stops accepting connections and lets in-flight requests finish (up to the drain
+    /// timeout); `run()` then returns. Safe at any time and more than once, also before `run()`.
     /// For use outside a `ServiceGroup` (inside one, the group's graceful shutdown does this).
     public func triggerGracefulShutdown() {
-        let running = lifecycle.withLock { state -> (any Channel, ConnectionTracker)? in
-            switch state.phase {
-            case .listening(let channel, let tracker, _): return (channel, tracker)
-            case .notStarted:
-                state.phase = .stopRequested
-                return nil
-            default: return nil
-            }
-        }
-        if let (channel, tracker) = running { Self.stop(channel, tracker) }
+        lifecycle.requestShutdown()
     }
 
     private static func stop(_ serverChannel: any Channel, _ tracker: ConnectionTracker) {
         serverChannel.close(promise: nil)
         tracker.quiesceAll()
     }
-
-    /// Records the bound listener, wakes `listeningPort()` callers; true when a shutdown was
-    /// requested before the listener existed.
-    private func startListening(serverChannel: any Channel, tracker: ConnectionTracker, port: Int) -> Bool {
-        let (waiters, stopEarly) = lifecycle.withLock { state in
-            let stopEarly = state.phase == .stopRequested
-            state.phase = .listening(serverChannel, tracker, port)
-            defer { state.portWaiters = [] }
-            return (state.portWaiters, stopEarly)
-        }
-        for waiter in waiters { waiter.resume(returning: port) }
-        return stopEarly
-    }
-
-    private func failWaiters(with error: any Error) {
-        let waiters = lifecycle.withLock { state in
-            state.phase = .failed(error)
-            defer { state.portWaiters = [] }
-            return state.portWaiters
-        }
-        for waiter in waiters { waiter.resume(throwing: error) }
-    }
-
-    private struct Lifecycle {
-        enum Phase {
-            case notStarted
-            case stopRequested
-            case listening(any Channel, ConnectionTracker, Int)
-            case failed(any Error)
-            case stopped
-
-            static func == (lhs: Phase, rhs: Phase) -> Bool {
-                if case .stopRequested = lhs, case .stopRequested = rhs { return true }
-                return false
-            }
-        }
-
-        var phase = Phase.notStarted
-        var portWaiters: [CheckedContinuation<Int, any Error>] = []
-    }
-}
-
-/// Why `listeningPort()` cannot answer.
-public enum HTTPFrontError: Error, CustomStringConvertible {
-    case notRunning
-
-    public var description: String { "the HTTP front is not running" }
 }
 
 /// What every connection handler of one front shares; immutable.
@@ -188,6 +128,8 @@ final class FrontShared: Sendable {
     let logger: Logger
     let configuration: HTTPFrontConfiguration
     let bodyReadTimeout: TimeAmount
+    /// Body bytes buffered across this front's connections (`max_buffered_body_bytes`).
+    let budget: BodyBudget
 
     init(policy: PolicyService, recorder: DecisionRecorder, prometheus: PrometheusCollectorRegistry,
          logger: Logger, configuration: HTTPFrontConfiguration) {
@@ -199,5 +141,7 @@ final class FrontShared: Sendable {
         self.logger = logger
         self.configuration = configuration
         self.bodyReadTimeout = TimeAmount(configuration.bodyReadTimeout)
+        let holder = policy.holder
+        self.budget = BodyBudget { holder.snapshot.settings.limits.maxBufferedBodyBytes }
     }
 }

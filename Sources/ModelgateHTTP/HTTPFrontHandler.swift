@@ -8,139 +8,157 @@ import NIOHTTP1
 /// One connection's request handler, behind NIO's HTTP/1.1 server pipeline (which holds back
 /// pipelined requests until the current response has ended, so there is one request at a time).
 ///
-/// The request's state lives in stored properties rather than a per-request object: a check
-/// allocates only what the decision itself needs.
+/// Thin: NIO's events go to `HTTPConnectionStateMachine`, which owns the request cycle
+/// (reading, deadlines, early answers, closing); this class runs its timers and writes the
+/// answers it asks for.
 final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private enum Phase {
-        case idle
-        case reading
-        /// Waiting for an asynchronous answer (admin API).
-        case answering
-        /// Answered before the request ended (body too large or stalled): the rest of the
-        /// connection's input is ignored and the connection closes after the response.
-        case closing
-    }
-
     private let shared: FrontShared
-    private var phase = Phase.idle
+    private var machine: HTTPConnectionStateMachine
+    private var deadlineTimer: Scheduled<Void>?
+    private var stallTimer: Scheduled<Void>?
+    /// Tells a cancelled timer that still fired from the current one.
+    private var deadlineGeneration: UInt64 = 0
+    private var stallGeneration: UInt64 = 0
+    /// The head of the request being answered (its version and method shape the response).
     private var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
-    private var route = FrontRoute.liveliness
-    /// Read once per check, at its head: the whole check is decided against it.
-    private var snapshot: PolicySnapshot?
-    private var body: ByteBuffer?
-    private var bodyLimit = 0
-    private var bodyTimer: Scheduled<Void>?
-    private var bodyProgressed = false
-    /// Tells a stale body timer from the current request's.
-    private var requestNumber: UInt64 = 0
+    private var closing = false
 
-    private static let retainedBodyCapacity = 64 * 1024
     /// How long a connection answered before its request ended keeps draining input.
     private static let lingerAfterEarlyAnswer = TimeAmount.seconds(2)
 
     init(shared: FrontShared) {
         self.shared = shared
+        machine = HTTPConnectionStateMachine(
+            timeouts: .init(shared.holder.snapshot.settings.limits, bodyStall: shared.bodyReadTimeout),
+            budget: shared.budget)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { perform(machine.connectionStarted(), context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        perform(machine.connectionStarted(), context: context)
+        context.fireChannelActive()
+    }
+
+    /// Raw bytes arrived (from `ReadActivityHandler`, ahead of the HTTP decoder).
+    func bytesArrived(context: ChannelHandlerContext) {
+        perform(machine.bytesArrived(), context: context)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard phase != .closing else { return }
         switch unwrapInboundIn(data) {
         case .head(let head):
-            startRequest(context: context, head: head)
+            self.head = head
+            let plan = HTTPConnectionStateMachine.Plan(head: head, snapshot: shared.holder.snapshot)
+            perform(machine.headReceived(head, plan: plan), context: context)
         case .body(var part):
-            receiveBody(context: context, part: &part)
+            perform(machine.bodyReceived(&part, allocator: context.channel.allocator), context: context)
         case .end:
-            finishRequest(context: context)
+            perform(machine.endReceived(), context: context)
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        cancelBodyTimer()
+        perform(machine.connectionClosed(), context: context)
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // Parse errors were answered (400) by NIO's error handler before us; anything else
         // leaves the connection in an unknown state.
-        cancelBodyTimer()
+        perform(machine.connectionClosed(), context: context)
         context.close(promise: nil)
     }
 
-    // MARK: - Reading
+    // MARK: - Carrying out a step
 
-    private func startRequest(context: ChannelHandlerContext, head: HTTPRequestHead) {
-        requestNumber &+= 1
-        phase = .reading
-        self.head = head
-        route = FrontRoute.classify(method: head.method, uri: head.uri)
-        // Reuse the body buffer across a keep-alive connection, but do not let one large body
-        // pin its memory for the connection's lifetime.
-        if let capacity = body?.capacity, capacity > Self.retainedBodyCapacity {
-            body = nil
-        } else {
-            body?.clear()
+    private func perform(_ step: HTTPConnectionStateMachine.Step, context: ChannelHandlerContext) {
+        switch step.deadline {
+        case .keep: break
+        case .cancel: cancel(&deadlineTimer)
+        case .arm(let delay): armDeadline(in: delay, context: context)
         }
-        bodyProgressed = false
-        switch route {
-        case .checkNginx, .checkEnvoy:
-            let snapshot = shared.holder.snapshot
-            self.snapshot = snapshot
-            bodyLimit = snapshot.settings.maxBodyBytes
-        case .decision:
-            snapshot = nil
-            // The described body travels JSON-escaped inside this one.
-            bodyLimit = max(shared.configuration.maxAdminBodyBytes, shared.holder.snapshot.settings.maxBodyBytes &* 2)
-        default:
-            snapshot = nil
-            bodyLimit = shared.configuration.maxAdminBodyBytes
+        switch step.stall {
+        case .keep: break
+        case .cancel: cancel(&stallTimer)
+        case .arm(let delay): armStall(in: delay, context: context)
         }
-
-        let announced = head.headers.first(name: "content-length").flatMap { Int($0) }
-        if let announced, announced > bodyLimit {
-            answerOverLimit(context: context)
+        if step.close {
+            closing = true
+            context.close(promise: nil)
             return
         }
-        let bodyFollows = (announced ?? 0) > 0 || head.headers.contains(name: "transfer-encoding")
-        if bodyFollows && Self.expectsContinue(head) {
+        if let answer = step.answer {
+            answerRequest(answer, context: context)
+        }
+        if step.sendContinue {
             // curl sends `Expect: 100-continue` for bodies over 1 KiB and then waits a second
-            // before sending anyway; without this the body timeout would race that wait.
+            // before sending anyway; without this the stall timer would race that wait.
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
         }
-        if bodyFollows && route.isCheck { armBodyTimer(context: context) }
     }
 
-    private static func expectsContinue(_ head: HTTPRequestHead) -> Bool {
-        head.version.major == 1 && head.version.minor >= 1
-            && head.headers["expect"].contains { $0.lowercased() == "100-continue" }
+    private func cancel(_ timer: inout Scheduled<Void>?) {
+        timer?.cancel()
+        timer = nil
     }
 
-    private func receiveBody(context: ChannelHandlerContext, part: inout ByteBuffer) {
-        guard phase == .reading else { return }
-        bodyProgressed = true
-        let received = body?.readableBytes ?? 0
-        guard part.readableBytes <= bodyLimit - received else {
-            // Stop buffering: the answer no longer depends on the rest.
-            answerOverLimit(context: context)
+    private func armDeadline(in delay: TimeAmount, context: ChannelHandlerContext) {
+        deadlineTimer?.cancel()
+        deadlineGeneration &+= 1
+        let generation = deadlineGeneration
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        deadlineTimer = context.eventLoop.scheduleTask(in: delay) {
+            let (handler, context) = bound.value
+            guard handler.deadlineGeneration == generation else { return }
+            handler.deadlineTimer = nil
+            handler.perform(handler.machine.deadlinePassed(), context: context)
+        }
+    }
+
+    private func armStall(in delay: TimeAmount, context: ChannelHandlerContext) {
+        stallTimer?.cancel()
+        stallGeneration &+= 1
+        let generation = stallGeneration
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        stallTimer = context.eventLoop.scheduleTask(in: delay) {
+            let (handler, context) = bound.value
+            guard handler.stallGeneration == generation else { return }
+            handler.stallTimer = nil
+            handler.perform(handler.machine.stallPassed(), context: context)
+        }
+    }
+
+    // MARK: - Answers
+
+    private func answerRequest(_ answer: HTTPConnectionStateMachine.Answer, context: ChannelHandlerContext) {
+        switch answer {
+        case .complete(let plan, let head, let body):
+            self.head = head
+            answerComplete(plan, body: body, context: context)
+        case .early(let plan, let head, let reason):
+            self.head = head
+            closing = true
+            answerEarly(plan, reason: reason, context: context)
+        }
+    }
+
+    private func answerComplete(_ plan: HTTPConnectionStateMachine.Plan, body: ByteBuffer?, context: ChannelHandlerContext) {
+        if let snapshot = plan.check {
+            answerCheck(context: context, route: plan.route, snapshot: snapshot, body: .complete(Self.bytes(body)))
             return
         }
-        if body == nil {
-            body = context.channel.allocator.buffer(capacity: part.readableBytes)
-        }
-        body!.writeBuffer(&part)
-    }
-
-    private func finishRequest(context: ChannelHandlerContext) {
-        guard phase == .reading else { return }
-        cancelBodyTimer()
-        phase = .idle
-        switch route {
+        switch plan.route {
         case .checkNginx, .checkEnvoy:
-            answerCheck(context: context, body: .complete(receivedBytes()))
+            // A check's plan always carries its snapshot (`Plan.init`); decide on the current one.
+            answerCheck(context: context, route: plan.route, snapshot: shared.holder.snapshot, body: .complete(Self.bytes(body)))
         case .decision:
-            answerDecisionQuery(context: context)
+            answerDecisionQuery(context: context, body: Self.bytes(body))
         case .liveliness:
             respond(context: context, status: .ok, json: #"{"status":"alive"}"#)
         case .readiness:
@@ -153,108 +171,88 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
             respond(context: context, status: .methodNotAllowed, headers: headers,
                     json: ErrorDocument.make(message: "method \(head.method.rawValue) not allowed here; use \(allowed)", type: "method_not_allowed", code: 405))
         case .admin(let path, let query):
-            answerAdmin(context: context, path: path, query: query)
+            answerAdmin(context: context, path: path, query: query, body: Self.bytes(body))
         }
     }
 
-    private func receivedBytes() -> [UInt8] {
+    private func answerEarly(_ plan: HTTPConnectionStateMachine.Plan, reason: HTTPConnectionStateMachine.EarlyReason, context: ChannelHandlerContext) {
+        if let snapshot = plan.check {
+            let body: ReceivedBody
+            switch reason {
+            case .overLimit, .bufferFull: body = .overLimit
+            case .bodyDeadline, .bodyStalled:
+                body = .timedOut
+                shared.logger.warning(
+                    reason == .bodyStalled
+                        ? "announced request body did not arrive; denying with body_incomplete"
+                        : "request body not complete within the body deadline; denying with body_incomplete",
+                    metadata: [
+                        "announced": .string(LogText.client(head.headers.first(name: "content-length") ?? "chunked")),
+                        "hint": "nginx auth_request never forwards the body: set `proxy_pass_request_body off; proxy_set_header Content-Length \"\";` or forward the body through njs (see the README)",
+                    ])
+            }
+            answerCheck(context: context, route: plan.route, snapshot: snapshot, body: body)
+            return
+        }
+        switch reason {
+        case .overLimit:
+            respond(context: context, status: .payloadTooLarge,
+                    json: ErrorDocument.make(message: "request body larger than \(plan.bodyLimit) bytes", type: "body_too_large", code: 413))
+        case .bufferFull:
+            respond(context: context, status: .serviceUnavailable,
+                    json: ErrorDocument.make(message: "too many request bodies in flight; retry later", type: "overloaded", code: 503))
+        case .bodyDeadline, .bodyStalled:
+            respond(context: context, status: .requestTimeout,
+                    json: ErrorDocument.make(message: "request body not complete in time", type: "request_timeout", code: 408))
+        }
+    }
+
+    private static func bytes(_ body: ByteBuffer?) -> [UInt8] {
         guard let body, body.readableBytes > 0 else { return [] }
         return Array(body.readableBytesView)
     }
 
-    // MARK: - Body timeout
-
-    /// An announced body that stops arriving is given up on after `bodyReadTimeout` without
-    /// progress: plain nginx `auth_request` announces `Content-Length` and never sends a byte.
-    private func armBodyTimer(context: ChannelHandlerContext) {
-        let number = requestNumber
-        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
-        bodyTimer = context.eventLoop.scheduleTask(in: shared.bodyReadTimeout) {
-            bound.value.handler.bodyTimerFired(context: bound.value.context, requestNumber: number)
-        }
-    }
-
-    private func bodyTimerFired(context: ChannelHandlerContext, requestNumber number: UInt64) {
-        bodyTimer = nil
-        guard phase == .reading, number == requestNumber else { return }
-        if bodyProgressed {
-            bodyProgressed = false
-            armBodyTimer(context: context)
-            return
-        }
-        shared.logger.warning(
-            "announced request body did not arrive; denying with body_incomplete",
-            metadata: [
-                "received_bytes": .stringConvertible(body?.readableBytes ?? 0),
-                "announced": .string(head.headers.first(name: "content-length") ?? "chunked"),
-                "hint": "nginx auth_request never forwards the body: set `proxy_pass_request_body off; proxy_set_header Content-Length \"\";` or forward the body through njs (see the README)",
-            ])
-        phase = .closing
-        answerCheck(context: context, body: .timedOut, close: true)
-    }
-
-    private func cancelBodyTimer() {
-        bodyTimer?.cancel()
-        bodyTimer = nil
-    }
-
-    // MARK: - Answers
-
-    private func answerOverLimit(context: ChannelHandlerContext) {
-        cancelBodyTimer()
-        phase = .closing
-        if route.isCheck {
-            answerCheck(context: context, body: .overLimit, close: true)
-        } else {
-            respond(context: context, status: .payloadTooLarge,
-                    json: ErrorDocument.make(message: "request body larger than \(bodyLimit) bytes", type: "body_too_large", code: 413),
-                    close: true)
-        }
-    }
-
-    private func answerCheck(context: ChannelHandlerContext, body: ReceivedBody, close: Bool = false) {
+    private func answerCheck(context: ChannelHandlerContext, route: FrontRoute, snapshot: PolicySnapshot, body: ReceivedBody) {
         let started = NIODeadline.now()
-        guard let snapshot else { return }
         let outcome: CheckRequestBuilder.Outcome
         switch route {
         case .checkEnvoy(let rawTarget):
-            outcome = CheckRequestBuilder.envoy(head: head, rawTarget: rawTarget, body: body)
+            outcome = CheckRequestBuilder.envoy(head: head, rawTarget: rawTarget, body: body, maxBodyBytes: snapshot.settings.maxBodyBytes)
         default:
             outcome = CheckRequestBuilder.nginx(head: head, body: body, maxBodyBytes: snapshot.settings.maxBodyBytes)
         }
-        let decision: Decision
+        var decision: Decision
         switch outcome {
         case .request(let request):
             decision = DecisionEngine.decide(request, in: snapshot, now: Date())
         case .misconfigured(let problem):
-            shared.logger.warning("cannot tell the original request from a /check request", metadata: ["problem": .string(problem)])
+            shared.logger.warning("cannot tell the original request from a /check request", metadata: ["problem": .string(LogText.client(problem))])
             decision = .deny(.ambiguousPath, problem)
         }
+        decision = decision.checkedForEmission
         let elapsed = NIODeadline.now().uptimeNanoseconds &- started.uptimeNanoseconds
         shared.recorder.record(decision, front: "http", elapsedNanoseconds: elapsed)
-        self.snapshot = nil
 
+        var headers = HTTPHeaders()
         if decision.allow {
-            var headers = HTTPHeaders()
             for header in decision.upstreamHeaders(revealingSecrets: true) {
                 headers.add(name: header.name, value: header.value)
             }
             if !decision.removeHeaders.isEmpty {
                 headers.add(name: "x-envoy-auth-headers-to-remove", value: decision.removeHeaders.joined(separator: ", "))
             }
-            respond(context: context, status: .ok, headers: headers, body: nil, close: close)
+            respond(context: context, status: .ok, headers: headers, body: nil)
         } else {
-            var headers = HTTPHeaders()
             for header in decision.denyHeaders { headers.add(name: header.name, value: header.value) }
             respond(context: context, status: HTTPResponseStatus(statusCode: decision.status), headers: headers,
-                    body: context.channel.allocator.buffer(string: decision.errorBody), close: close)
+                    body: context.channel.allocator.buffer(string: decision.errorBody))
         }
     }
 
-    private func answerDecisionQuery(context: ChannelHandlerContext) {
+    private func answerDecisionQuery(context: ChannelHandlerContext, body: [UInt8]) {
         let snapshot = shared.holder.snapshot
         do {
-            let request = try DecisionQuery.parse(receivedBytes(), maxBodyBytes: snapshot.settings.maxBodyBytes)
+            let request = try DecisionQuery.parse(body, maxBodyBytes: snapshot.settings.maxBodyBytes)
             // A what-if query, not a check a proxy acted on: not recorded in the audit trail.
             let decision = DecisionEngine.decide(request, in: snapshot, now: Date())
             respond(context: context, status: .ok, json: decision.document)
@@ -290,23 +288,20 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Hands the request to the admin API (asynchronous: it may write the database) and
     /// answers on this connection's event loop when it is done.
-    private func answerAdmin(context: ChannelHandlerContext, path: Substring, query: Substring?) {
-        phase = .answering
+    private func answerAdmin(context: ChannelHandlerContext, path: Substring, query: Substring?, body: [UInt8]) {
         let head = self.head
         let admin = shared.policy.admin
         let decodedPath = AdminTarget.decodePath(path)
         let pairs = AdminTarget.decodeQuery(query)
         let headers = CheckRequestBuilder.headerFields(head.headers)
-        let bytes = receivedBytes()
         let promise = context.eventLoop.makePromise(of: AdminResponse?.self)
         promise.completeWithTask {
-            await admin.handle(method: head.method.rawValue, path: decodedPath, query: pairs, headers: headers, body: bytes)
+            await admin.handle(method: head.method.rawValue, path: decodedPath, query: pairs, headers: headers, body: body)
         }
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
         promise.futureResult.whenComplete { result in
             let (handler, context) = bound.value
-            guard handler.phase == .answering else { return }
-            handler.phase = .idle
+            guard context.channel.isActive else { return }
             switch result {
             case .success(let response?):
                 handler.respond(context: context, status: HTTPResponseStatus(statusCode: response.status), json: response.body)
@@ -322,17 +317,17 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     // MARK: - Writing
 
-    private func respond(context: ChannelHandlerContext, status: HTTPResponseStatus, headers: HTTPHeaders = HTTPHeaders(), json: String, close: Bool = false) {
+    private func respond(context: ChannelHandlerContext, status: HTTPResponseStatus, headers: HTTPHeaders = HTTPHeaders(), json: String) {
         var headers = headers
         headers.add(name: "content-type", value: "application/json")
-        respond(context: context, status: status, headers: headers, body: context.channel.allocator.buffer(string: json), close: close)
+        respond(context: context, status: status, headers: headers, body: context.channel.allocator.buffer(string: json))
     }
 
     /// Writes one whole response in the request's HTTP version, keeping the connection open
-    /// when the request allows it and `close` is false.
-    private func respond(context: ChannelHandlerContext, status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer?, close: Bool = false) {
+    /// when the request allows it and it was not answered early.
+    private func respond(context: ChannelHandlerContext, status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer?) {
         var headers = headers
-        let keepAlive = head.isKeepAlive && !close
+        let keepAlive = head.isKeepAlive && !closing
         headers.add(name: "content-length", value: String(body?.readableBytes ?? 0))
         if !keepAlive {
             headers.add(name: "connection", value: "close")
@@ -345,19 +340,46 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         if keepAlive {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        } else if phase == .closing {
-            // Answered before the request ended (body over the limit, or stalled): the client
-            // may still be sending. Closing with its bytes unread makes the kernel reset the
-            // connection, which can destroy the answer before the client reads it (seen with a
-            // 2 MiB body). So stop writing, ignore the rest of the input for a moment, then close.
+            perform(machine.responseSent(keepAlive: true), context: context)
+        } else if closing {
+            // Answered before the request ended (body over the limit, stalled or late): the
+            // client may still be sending. Closing with its bytes unread makes the kernel reset
+            // the connection, which can destroy the answer before the client reads it (seen
+            // with a 2 MiB body). So stop writing, ignore the rest of the input for a moment,
+            // then close.
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
                 channel.close(mode: .output, promise: nil)
                 channel.eventLoop.scheduleTask(in: Self.lingerAfterEarlyAnswer) { channel.close(promise: nil) }
             }
         } else {
+            _ = machine.responseSent(keepAlive: false)
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
         }
+    }
+}
+
+/// First in a connection's pipeline: tells the front handler that bytes arrived before the
+/// HTTP decoder has a whole head, so a begun request gets the head deadline rather than the
+/// idle timeout.
+final class ReadActivityHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let front: HTTPFrontHandler
+    private var frontContext: ChannelHandlerContext?
+
+    init(front: HTTPFrontHandler) {
+        self.front = front
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if frontContext == nil { frontContext = try? context.pipeline.syncOperations.context(handler: front) }
+        if let frontContext { front.bytesArrived(context: frontContext) }
+        context.fireChannelRead(data)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        frontContext = nil
     }
 }

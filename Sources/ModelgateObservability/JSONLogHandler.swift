@@ -51,7 +51,7 @@ public struct JSONLogHandler: LogHandler {
         line += ",\"label\":"
         Self.appendQuoted(label, to: &line)
         line += ",\"msg\":"
-        Self.appendQuoted(event.message.description, to: &line)
+        Self.appendQuoted(LogText.cut(event.message.description), to: &line)
         // Sorted so lines are stable and diff well; reserved names cannot be overwritten.
         for key in fields.keys.sorted() where !Self.reserved.contains(key) {
             line += ","
@@ -69,9 +69,9 @@ public struct JSONLogHandler: LogHandler {
     private static func append(_ value: Logger.Metadata.Value, to line: inout String) {
         switch value {
         case .string(let string):
-            appendQuoted(string, to: &line)
+            appendQuoted(LogText.cut(string), to: &line)
         case .stringConvertible(let convertible):
-            appendQuoted(convertible.description, to: &line)
+            appendQuoted(LogText.cut(convertible.description), to: &line)
         case .array(let values):
             line += "["
             for (index, element) in values.enumerated() {

@@ -1,6 +1,7 @@
 import Logging
 
-/// How log lines are written: human-readable text or one JSON object per line.
+/// How log lines are written: human-readable text or one JSON object per line. Either way a
+/// control character in a value is escaped, so no value can forge a line.
 public enum LogFormat: String, Sendable, CaseIterable {
     case text
     case json
@@ -11,7 +12,7 @@ public enum LogFormat: String, Sendable, CaseIterable {
         switch self {
         case .text:
             return { label in
-                var handler = StreamLogHandler.standardError(label: label)
+                var handler = TextLogHandler(label: label, sink: .standardError)
                 handler.logLevel = level
                 return handler
             }

@@ -61,17 +61,18 @@ import Testing
         #expect(upstream == ["alt": "sse"])
     }
 
-    @Test func geminiProviderKeyReplacesTheClientQueryKey() throws {
-        let credential = InjectedCredential(
-            headerName: "x-goog-api-key", headerValue: Secret("gemini-secret"),
-            queryParameter: (name: "key", value: Secret("gemini-secret")))
+    /// Issue 16.8: the provider key travels only in `x-goog-api-key`, never in the URL (Envoy's
+    /// and the upstream's access logs keep URLs); the client's `?key=` is still removed.
+    @Test func geminiProviderKeyTravelsOnlyInItsHeader() throws {
+        let credential = ProviderCredentialHeader.inject(Secret("gemini-secret"), for: .gemini)
         let decision = allow(credential: credential, removeHeaders: ["authorization"], removeQueryParameters: ["key"])
         let ok = try #require(CheckResponseRendering.checkResponse(for: decision).okResponseIfPresent)
-        #expect(ok.queryParametersToSet.map { [$0.key, $0.value] } == [["key", "gemini-secret"]])
-        // Envoy removes after it sets: listing `key` would drop the provider key too.
-        #expect(!ok.queryParametersToRemove.contains("key"))
-        let upstream = EnvoySimulation.upstreamQuery(client: [("key", "sk-client")], applying: ok)
-        #expect(upstream == ["key": "gemini-secret"])
+        #expect(ok.queryParametersToSet.isEmpty)
+        #expect(ok.queryParametersToRemove == ["key"])
+        let upstream = EnvoySimulation.upstreamQuery(client: [("key", "sk-client"), ("alt", "sse")], applying: ok)
+        #expect(upstream == ["alt": "sse"])
+        let headers = EnvoySimulation.upstreamHeaders(client: [], applying: ok)
+        #expect(headers["x-goog-api-key"] == ["gemini-secret"])
     }
 
     @Test func upstreamSeesOnlyTheProviderCredential() throws {

@@ -53,18 +53,20 @@ import Testing
         #expect(EnvoySimulation.upstreamHeaders(client: [], applying: ok)["authorization"] == ["Bearer \(Fixtures.openAISecret)"])
     }
 
-    @Test func geminiQueryKeyIsReplacedByTheProviderKey() async throws {
+    /// Issue 16.8: a Gemini allow sets no query parameter; the provider key goes only in
+    /// `x-goog-api-key` and the client's `?key=` is removed.
+    @Test func geminiAllowSetsNoQueryParameter() async throws {
         let response = try await withRunningFront(snapshot: Fixtures.snapshot()) { client in
             try await client.check(EnvoyRequest.make(
                 method: "POST", path: "/v1beta/models/gemini-2.5-pro:generateContent?key=\(Fixtures.key)",
                 headers: [("content-type", "application/json")], body: #"{"contents": []}"#))
         }
         let ok = try #require(response.okResponseIfPresent, "expected an allow, got \(response.status)")
+        #expect(ok.queryParametersToSet.isEmpty)
+        #expect(ok.queryParametersToRemove.contains("key"))
         let query = EnvoySimulation.upstreamQuery(client: [("key", Fixtures.key)], applying: ok)
-        // The client's key never reaches Google: gone, or replaced by the provider key.
-        #expect(query["key"] == nil || query["key"] == Fixtures.geminiSecret)
-        let set = Set(ok.queryParametersToSet.map(\.key))
-        #expect(ok.queryParametersToRemove.allSatisfy { !set.contains($0) })
+        #expect(query["key"] == nil)
+        #expect(EnvoySimulation.upstreamHeaders(client: [], applying: ok)["x-goog-api-key"] == [Fixtures.geminiSecret])
         #expect(ok.headers.allSatisfy { $0.overwrites })
     }
 

@@ -34,17 +34,17 @@ import Testing
         let front = makeFront()
         front.triggerGracefulShutdown()
         try await front.run()
-        await #expect(throws: GRPCFrontError.self) { try await front.listeningPort() }
+        await #expect(throws: FrontLifecycleError.self) { try await front.listeningPort() }
     }
 
     @Test func aFrontRunsOnce() async throws {
         let front = makeFront()
         let running = Task { try await front.run() }
         _ = try await front.listeningPort()
-        await #expect(throws: GRPCFrontError.self) { try await front.run() }
+        await #expect(throws: FrontLifecycleError.self) { try await front.run() }
         front.triggerGracefulShutdown()
         try await running.value
-        await #expect(throws: GRPCFrontError.self) { try await front.listeningPort() }
+        await #expect(throws: FrontLifecycleError.self) { try await front.listeningPort() }
     }
 
     @Test func portWaitersLearnOfABindFailure() async throws {
@@ -75,11 +75,20 @@ import Testing
         #expect(GRPCFront.socketAddress(host: "0.0.0.0", port: 1).ipv4?.host == "0.0.0.0")
     }
 
-    @Test func requestLimitLeavesRoomForTheConfiguredBody() {
-        #expect(GRPCFront.transportConfig(maxBodyBytes: 10 << 20).rpc.maxRequestPayloadSize >= 30 << 20)
-        #expect(GRPCFront.transportConfig(maxBodyBytes: 100 << 20).rpc.maxRequestPayloadSize > 300 << 20)
-        #expect(GRPCFront.transportConfig(maxBodyBytes: .max).rpc.maxRequestPayloadSize == .max)
-        #expect(GRPCFront.transportConfig(maxBodyBytes: 1).connection.keepalive.clientBehavior.allowWithoutCalls)
+    @Test func transportAdvertisesItsLimits() {
+        let config = GRPCFront.transportConfig(maxBodyBytes: 10 << 20, limits: FrontLimits())
+        // CONTRACT §4: at least 1024 streams advertised; a message about max_body_bytes plus headroom.
+        #expect(config.http2.maxConcurrentStreams == 1024)
+        #expect(config.rpc.maxRequestPayloadSize == (10 << 20) + FrontLimits.grpcMessageHeadroom)
+        #expect(config.channelDebuggingCallbacks.onAcceptHTTP2Stream != nil)
+        var limits = FrontLimits()
+        limits.grpcMaxMessageBytes = 12345
+        limits.grpcMaxConcurrentStreams = 4096
+        let tuned = GRPCFront.transportConfig(maxBodyBytes: 10 << 20, limits: limits)
+        #expect(tuned.rpc.maxRequestPayloadSize == 12345)
+        #expect(tuned.http2.maxConcurrentStreams == 4096)
+        #expect(GRPCFront.transportConfig(maxBodyBytes: .max, limits: FrontLimits()).rpc.maxRequestPayloadSize == .max)
+        #expect(GRPCFront.transportConfig(maxBodyBytes: 1, limits: FrontLimits()).connection.keepalive.clientBehavior.allowWithoutCalls)
     }
 
     /// A check that is open on the server when shutdown begins is still answered: the request's

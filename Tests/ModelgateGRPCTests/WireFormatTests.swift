@@ -71,9 +71,7 @@ import Testing
     @Test func allowEncodesStatusOkAndOkResponseFields() throws {
         let decision = Decision(
             allow: true, status: 200, message: "ok", modelGroup: "gemini-2.5-pro", provider: "gemini",
-            credential: InjectedCredential(
-                headerName: "x-goog-api-key", headerValue: Secret("g-secret"),
-                queryParameter: (name: "key", value: Secret("g-secret"))),
+            credential: InjectedCredential(headerName: "x-goog-api-key", headerValue: Secret("g-secret")),
             removeHeaders: ["authorization"], removeQueryParameters: ["alt-key"])
         let bytes: [UInt8] = try CheckResponseRendering.checkResponse(for: decision).serializedBytes()
 
@@ -85,9 +83,8 @@ import Testing
         #expect(headerKeys.contains("x-goog-api-key"))
         #expect(headerKeys.contains("x-modelgate-model-group"))
         #expect(try Wire.strings(ok, field: 5) == ["authorization"])
-        let setParameter = try #require(try Wire.message(ok, field: 7))
-        #expect(try Wire.string(setParameter, field: 1) == "key")
-        #expect(try Wire.string(setParameter, field: 2) == "g-secret")
+        // No query parameter is set: a provider key never goes into a URL.
+        #expect(try Wire.message(ok, field: 7) == nil)
         #expect(try Wire.strings(ok, field: 8) == ["alt-key"])
     }
 

@@ -23,7 +23,7 @@ struct RunningFront: Sendable {
     /// config can be passed as is.
     static func start(
         configYAML: String?, logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-        bodyReadTimeout: Duration = .seconds(1), environment: [String: String] = [:]
+        bodyReadTimeout: Duration = .seconds(1), environment: [String: String] = [:], drainTimeout: Duration = .seconds(10)
     ) async throws -> RunningFront {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("modelgate-http-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -39,7 +39,7 @@ struct RunningFront: Sendable {
         let recorder = DecisionRecorder(logger: logger, metricsFactory: factory)
         let front = HTTPFront(
             host: "127.0.0.1", port: 0, policy: policy, recorder: recorder, prometheus: registry, logger: logger,
-            configuration: HTTPFrontConfiguration(bodyReadTimeout: bodyReadTimeout))
+            configuration: HTTPFrontConfiguration(bodyReadTimeout: bodyReadTimeout, drainTimeout: drainTimeout))
         let serving = Task { try await front.run() }
         let port = try await front.listeningPort()
         return RunningFront(
@@ -87,6 +87,23 @@ final class LogCapture: Sendable {
     var logger: Logger {
         var logger = Logger(label: "modelgate-test") { label in
             var handler = JSONLogHandler(label: label, sink: JSONLogHandler.Sink { line in self.lines.withLock { $0.append(line) } })
+            handler.logLevel = .trace
+            return handler
+        }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    var captured: [String] { lines.withLock { $0 } }
+}
+
+/// Collects every log line a logger writes in the text format.
+final class TextLogCapture: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var logger: Logger {
+        var logger = Logger(label: "modelgate-test") { label in
+            var handler = TextLogHandler(label: label, sink: JSONLogHandler.Sink { line in self.lines.withLock { $0.append(line) } })
             handler.logLevel = .trace
             return handler
         }

@@ -7,8 +7,7 @@ public enum ProviderCredentialHeader {
         case .anthropic:
             return InjectedCredential(headerName: "x-api-key", headerValue: secret)
         case .gemini:
-            return InjectedCredential(
-                headerName: "x-goog-api-key", headerValue: secret, queryParameter: (name: "key", value: secret))
+            return InjectedCredential(headerName: "x-goog-api-key", headerValue: secret)
         default:
             // OpenAI, Vertex AI and Bedrock API keys, and OpenAI-compatible providers.
             return InjectedCredential(headerName: "authorization", headerValue: Secret(bearer: secret))

@@ -102,12 +102,9 @@ public struct InjectedCredential: Sendable {
     public var headerName: String
     /// The full header value, e.g. `Bearer …`.
     public var headerValue: Secret
-    /// For gemini: the provider key also replaces a `?key=` query parameter (gRPC front only).
-    public var queryParameter: (name: String, value: Secret)?
 
-    public init(headerName: String, headerValue: Secret, queryParameter: (name: String, value: Secret)? = nil) {
+    public init(headerName: String, headerValue: Secret) {
         self.headerName = headerName
         self.headerValue = headerValue
-        self.queryParameter = queryParameter
     }
 }

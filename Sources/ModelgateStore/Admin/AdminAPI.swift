@@ -47,7 +47,7 @@ public final class AdminAPI: Sendable {
         } catch {
             if error.status == 401 {
                 // Who knocks without the master key is worth a line; the token they sent is not.
-                operations.logger.warning("admin: request refused", metadata: ["method": "\(method)", "path": "\(path)", "reason": "\(error.message)"])
+                operations.logger.warning("admin: request refused", metadata: ["method": "\(LogText.client(method))", "path": "\(LogText.clientTarget(path, rawTarget: path, headers: headers))", "reason": "\(error.message)"])
             }
             return AdminResponse(status: error.status, body: error.json.jsonText)
         }

@@ -34,7 +34,7 @@ struct RequestFields {
     func string(_ name: String) throws(AdminError) -> String? {
         switch fields[name] {
         case nil, .null?: return nil
-        case .string(let value)?: return value
+        case .string(let value)?: return try Self.refusingControlCharacters(value, name)
         case let other?: throw Self.wrongType(name, "a string", other)
         }
     }
@@ -61,7 +61,7 @@ struct RequestFields {
                 guard let value = item.stringValue else {
                     throw .badRequest("'\(name)' must be a list of strings, found a \(item.typeName) in it", param: name)
                 }
-                strings.append(value)
+                strings.append(try Self.refusingControlCharacters(value, name))
             }
             return strings
         case let other?: throw Self.wrongType(name, "a list of strings", other)
@@ -132,6 +132,12 @@ struct RequestFields {
         if let keyType = try string("key_type"), !["default", "llm_api"].contains(keyType) {
             throw .badRequest("key_type '\(keyType)' is not enforced by modelgate; only 'llm_api' and 'default' keys exist here", param: "key_type")
         }
+    }
+
+    /// Names, ids, aliases and models may become header values (CONTRACT §4).
+    private static func refusingControlCharacters(_ value: String, _ name: String) throws(AdminError) -> String {
+        guard !ControlCharacters.contains(value) else { throw .badRequest("'\(name)' holds a control character", param: name) }
+        return value
     }
 
     private static func wrongType(_ name: String, _ expected: String, _ found: JSONValue) -> AdminError {

@@ -17,7 +17,7 @@ final class RawHTTP2Client: @unchecked Sendable {
         var payload: [UInt8]
 
         static let data: UInt8 = 0x0, headers: UInt8 = 0x1, rstStream: UInt8 = 0x3
-        static let settings: UInt8 = 0x4, ping: UInt8 = 0x6, goAway: UInt8 = 0x7
+        static let settings: UInt8 = 0x4, ping: UInt8 = 0x6, goAway: UInt8 = 0x7, windowUpdate: UInt8 = 0x8
         var endStream: Bool { flags & 0x1 != 0 }
     }
 
@@ -78,6 +78,20 @@ final class RawHTTP2Client: @unchecked Sendable {
     }
 
     var frames: [Frame] { lock.withLock { received } }
+
+    /// The server's SETTINGS parameters (first SETTINGS frame that is not an ACK).
+    var serverSettings: [UInt16: UInt32]? {
+        guard let frame = frames.first(where: { $0.type == Frame.settings && $0.flags & 0x1 == 0 }) else { return nil }
+        var settings: [UInt16: UInt32] = [:]
+        var offset = 0
+        while offset + 6 <= frame.payload.count {
+            let p = frame.payload
+            let id = UInt16(p[offset]) << 8 | UInt16(p[offset + 1])
+            settings[id] = UInt32(p[offset + 2]) << 24 | UInt32(p[offset + 3]) << 16 | UInt32(p[offset + 4]) << 8 | UInt32(p[offset + 5])
+            offset += 6
+        }
+        return settings
+    }
 
     /// Waits (polling) until `condition` holds for the frames received so far.
     func waitFor(timeout: Duration = .seconds(5), _ condition: ([Frame]) -> Bool) async -> Bool {
@@ -144,6 +158,11 @@ final class RawHTTP2Client: @unchecked Sendable {
                 sendFrame(type: Frame.settings, flags: 0x1, stream: 0, payload: [])
             } else if frame.type == Frame.ping, frame.flags & 0x1 == 0 {
                 sendFrame(type: Frame.ping, flags: 0x1, stream: 0, payload: frame.payload)
+            } else if frame.type == Frame.data, !frame.payload.isEmpty {
+                // Give the connection's window back, so many answers can flow on one connection.
+                let size = UInt32(frame.payload.count)
+                sendFrame(type: Frame.windowUpdate, flags: 0, stream: 0,
+                          payload: [UInt8(size >> 24 & 0x7F), UInt8(size >> 16 & 0xFF), UInt8(size >> 8 & 0xFF), UInt8(size & 0xFF)])
             }
         }
         lock.withLock { closed = true }
