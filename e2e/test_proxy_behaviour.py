@@ -62,6 +62,28 @@ def test_client_sent_original_headers_do_not_change_the_request_checked(proxy, u
     assert r.headers.get("x-modelgate-reason") == reason
 
 
+def _chunked(body: bytes):
+    """A generator body: requests sends it with Transfer-Encoding: chunked and no length."""
+    half = len(body) // 2
+    yield body[:half]
+    yield body[half:]
+
+
+@pytest.mark.parametrize("framing", ["chunked", "content-length"])
+def test_query_model_cannot_vouch_for_a_body_model(proxy, upstream, secrets, framing):
+    """`POST /v1/messages?model=<allowed>` whose body names a forbidden model never goes upstream:
+    checked on its body where modelgate sees it, `body_incomplete` where it cannot (nginx path
+    mode, chunked or not: a chunked request has no $content_length to announce)."""
+    body = json.dumps({"model": "gpt-4o", "max_tokens": 8, "messages": [{"role": "user", "content": "hi"}]}).encode()
+    data = _chunked(body) if framing == "chunked" else body
+    r = requests.post(proxy.url + "/v1/messages?model=gpt-4o-mini", data=data, timeout=30,
+                      headers={"x-api-key": secrets.key_restricted, "Content-Type": "application/json",
+                               "anthropic-version": "2023-06-01"})
+    reason = "key_model_access_denied" if proxy.sends_body else "body_incomplete"
+    checks.denied(upstream, r.status_code, r.content, reason)
+    assert r.headers.get("x-modelgate-reason") == reason
+
+
 def test_modelless_route_is_allowed_with_a_valid_key(proxy, upstream, secrets):
     r = requests.get(proxy.url + "/v1/models", headers={"Authorization": f"Bearer {secrets.key_restricted}"},
                      timeout=20)

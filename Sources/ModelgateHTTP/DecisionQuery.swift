@@ -29,14 +29,9 @@ enum DecisionQuery {
         for (name, value) in (wire.headers ?? [:]).sorted(by: { $0.key < $1.key }) {
             for single in value.values { headers.add(name: name, value: single) }
         }
-        let body: RequestBody
-        if let text = wire.body {
-            let bytes = Array(text.utf8)
-            body = bytes.count > maxBodyBytes ? .tooLarge : .complete(bytes)
-        } else {
-            body = .empty
-        }
-        return CheckRequest(method: wire.method, rawTarget: wire.path, headers: headers, body: body)
+        let body = ReceivedBody.withOriginalHeaders(.received(Array((wire.body ?? "").utf8)), headers: headers)
+        return CheckRequest(
+            method: wire.method, rawTarget: wire.path, headers: headers, body: body.requestBody(maxBodyBytes: maxBodyBytes))
     }
 
     private struct Wire: Decodable {

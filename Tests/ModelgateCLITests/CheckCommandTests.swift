@@ -35,6 +35,64 @@ import Testing
         #expect(checked > 50)
     }
 
+    /// `--body -` reads standard input, and `--body <(…)` a process substitution: neither is a
+    /// regular file with a size. A forbidden body model is denied, so the body was really read
+    /// (a body read as empty would be `body_incomplete`).
+    @Test func bodyFromStandardInputPipesAndProcessSubstitution() async throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("config.yaml")
+        try """
+            model_list:
+              - { model_name: cheap, litellm_params: { model: openai/gpt-4o-mini } }
+              - { model_name: opus, litellm_params: { model: openai/gpt-5 } }
+            keys: [{ key: sk-cheap, models: [cheap] }]
+            """.write(to: config, atomically: true, encoding: .utf8)
+        try #"{"model":"cheap","messages":[]}"#.write(to: directory.appendingPathComponent("cheap.json"), atomically: true, encoding: .utf8)
+        let check = #""$MG" check --config "$CONFIG" --method POST --path '/v1/chat/completions?model=cheap' -H 'Authorization: Bearer sk-cheap' -H 'Content-Type: application/json'"#
+        let cases: [(script: String, status: Int32, reason: String?)] = [
+            (#"printf '{"model":"cheap","messages":[]}' | \#(check) --body -"#, 0, nil),
+            (#"printf '{"model":"opus","messages":[]}' | \#(check) --body -"#, 1, "key_model_access_denied"),
+            (#"\#(check) --body - < cheap.json"#, 0, nil),
+            (#"\#(check) --body <(printf '{"model":"cheap","messages":[]}')"#, 0, nil),
+            (#"\#(check) --body <(printf '{"model":"opus","messages":[]}')"#, 1, "key_model_access_denied"),
+            (#"mkfifo body.fifo && (printf '{"model":"opus"}' > body.fifo &) && \#(check) --body body.fifo"#, 1, "key_model_access_denied"),
+            // Nothing on standard input: a POST whose body never came.
+            (#"\#(check) --body - < /dev/null"#, 1, "body_incomplete"),
+            (#"\#(check) --body absent.json"#, 2, nil),
+            (#"\#(check) --body ."#, 2, nil),
+        ]
+        for (script, status, reason) in cases {
+            let result = try await Self.bash(script, environment: ["MG": CLI.executable.path, "CONFIG": config.path], in: directory)
+            #expect(result.status == status, "\(script): exit \(result.status), stdout \(result.stdout), stderr \(result.stderr)")
+            if status == 2 {
+                #expect(result.stderr.contains("cannot read --body"), "\(script): \(result.stderr)")
+                continue
+            }
+            let document = try #require(try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(script): \(result.stdout)")
+            #expect(document["allow"] as? Bool == (status == 0), "\(script)")
+            if let reason { #expect(document["reason"] as? String == reason, "\(script): \(result.stdout)") }
+        }
+    }
+
+    /// Runs `script` with bash (pipes, `<(…)`), output through files as `CLI.run` does.
+    private static func bash(_ script: String, environment: [String: String], in directory: URL) async throws -> CLI.Result {
+        let stdout = directory.appendingPathComponent("stdout-\(UUID().uuidString)")
+        let stderr = directory.appendingPathComponent("stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: stdout.path, contents: nil)
+        FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script]
+        process.currentDirectoryURL = directory
+        process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { _, new in new }
+        process.standardOutput = try FileHandle(forWritingTo: stdout)
+        process.standardError = try FileHandle(forWritingTo: stderr)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return try await RunningProcess(process: process, stdoutFile: stdout, stderrFile: stderr).waitForExit()
+    }
+
     @Test func usageAndConfigErrorsExit2() async throws {
         let directory = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

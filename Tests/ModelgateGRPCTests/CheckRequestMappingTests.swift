@@ -56,6 +56,37 @@ import Testing
         #expect(map(envoy).body == .incomplete)
     }
 
+    /// The partial mark is read as on the HTTP front: trimmed, any case, any joined element.
+    @Test(arguments: [" true", "true\t", " TRUE ", "false,true"])
+    func partialMarkIsTrimmed(flag: String) {
+        var envoy = EnvoyRequest.make(method: "POST", path: "/v1/chat/completions", headers: [], body: #"{"model":"gp"#)
+        envoy.attributes.request.http.headers[CheckRequestMapping.partialBodyHeader] = flag
+        #expect(map(envoy).body == .incomplete)
+    }
+
+    /// Header values reach the engine trimmed of spaces and tabs, as every HTTP parser reads them.
+    @Test func headerValuesAreTrimmed() {
+        let envoy = EnvoyRequest.make(
+            method: "POST", path: "/v1/chat/completions",
+            headers: [("content-type", " \tapplication/x-www-form-urlencoded "), ("x-api-key", "sk-1\t")], body: "model=a")
+        let request = map(envoy)
+        #expect(request.headers.first("content-type") == "application/x-www-form-urlencoded")
+        #expect(request.headers.first("x-api-key") == "sk-1")
+    }
+
+    /// `request.http.size`: body bytes Envoy had received when it asked (-1: unknown). Bytes
+    /// received and none forwarded is a body modelgate did not see.
+    @Test(arguments: [(Int64(0), RequestBody.empty), (-1, .incomplete), (120, .incomplete)])
+    func sizeWithoutABodyIsIncomplete(size: Int64, expected: RequestBody) {
+        var envoy = EnvoyRequest.make(method: "POST", path: "/v1/messages?model=cheap", headers: [], body: nil)
+        envoy.attributes.request.http.size = size
+        #expect(map(envoy).body == expected)
+        // A forwarded body decides, whatever the size says.
+        var withBody = EnvoyRequest.make(method: "POST", path: "/v1/messages", headers: [], body: "{}")
+        withBody.attributes.request.http.size = size
+        #expect(map(withBody).body == .complete(Array("{}".utf8)))
+    }
+
     @Test func partialFalseIsComplete() {
         let envoy = EnvoyRequest.make(method: "POST", path: "/v1/chat/completions", headers: [], body: "{}", partial: false)
         #expect(envoy.attributes.request.http.headers[CheckRequestMapping.partialBodyHeader] == "false")

@@ -61,6 +61,43 @@ import Testing
         #expect(built.body == expected)
     }
 
+    /// nginx's `$content_length` is empty for a chunked request: nothing is announced, so the
+    /// body is what arrived (nothing, in path mode); the engine then denies a body-routed POST.
+    @Test func nginxChunkedRequestAnnouncesNoLength() throws {
+        let headers = [("X-Original-Method", "POST"), ("X-Original-URI", "/v1/messages?model=cheap"), ("X-Original-Content-Length", "")]
+        let built = try #require(request(CheckRequestBuilder.nginx(head: head(.GET, "/check", headers), body: .complete([]), maxBodyBytes: 100)))
+        #expect(built.body == .complete([]))
+        #expect(built.method == "POST")
+    }
+
+    @Test func headerValuesAreTrimmedInBothStyles() throws {
+        let client = [("Content-Type", " \tapplication/x-www-form-urlencoded "), ("X-Api-Key", "sk-1 ")]
+        let nginx = try #require(request(CheckRequestBuilder.nginx(
+            head: head(.GET, "/check", client + [("X-Original-Method", " POST"), ("X-Original-URI", "/v1/x\t")]),
+            body: .complete([]), maxBodyBytes: 100)))
+        let envoy = try #require(request(CheckRequestBuilder.envoy(
+            head: head(.POST, "/check/v1/x", client), rawTarget: "/v1/x", body: .complete([]))))
+        for built in [nginx, envoy] {
+            #expect(built.headers.first("content-type") == "application/x-www-form-urlencoded")
+            #expect(built.headers.first("x-api-key") == "sk-1")
+        }
+        #expect(nginx.method == "POST")
+        #expect(nginx.rawTarget == "/v1/x")
+    }
+
+    /// One partial-body rule on both styles and on gRPC: trimmed, any case.
+    @Test(arguments: [" true", "TRUE\t", "false, true"])
+    func partialMarkIsReadInBothStyles(flag: String) throws {
+        let body = ReceivedBody.complete(Array("{\"mo".utf8))
+        let nginx = try #require(request(CheckRequestBuilder.nginx(
+            head: head(.POST, "/check", [("X-Original-Method", "POST"), ("X-Original-URI", "/v1/x"), ("x-envoy-auth-partial-body", flag)]),
+            body: body, maxBodyBytes: 100)))
+        let envoy = try #require(request(CheckRequestBuilder.envoy(
+            head: head(.POST, "/check/v1/x", [("x-envoy-auth-partial-body", flag)]), rawTarget: "/v1/x", body: body)))
+        #expect(nginx.body == .incomplete)
+        #expect(envoy.body == .incomplete)
+    }
+
     @Test func bodyOutcomesMapToRequestBodies() throws {
         let headers = [("X-Original-Method", "POST"), ("X-Original-URI", "/v1/chat/completions")]
         let overLimit = try #require(request(CheckRequestBuilder.nginx(head: head(.POST, "/check", headers), body: .overLimit, maxBodyBytes: 1)))

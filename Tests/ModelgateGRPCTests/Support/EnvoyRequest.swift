@@ -23,7 +23,8 @@ enum EnvoyRequest {
         http.host = host
         http.scheme = "http"
         http.protocol = "HTTP/1.1"
-        http.size = -1
+        // Envoy sends the body bytes it had received when it asked (`bytesReceived`).
+        http.size = Int64(body?.utf8.count ?? 0)
         var map: [String: String] = [
             ":method": method, ":path": path, ":authority": host, ":scheme": "http",
             "x-request-id": http.id,

@@ -32,7 +32,16 @@ enum ModelNamingStage {
             }
             bytes = body
         }
-        if bytes.isEmpty { return nil }
+        if bytes.isEmpty {
+            // No body reached modelgate (a proxy that forwards none, a chunked request with no
+            // length): the upstream may still get one, so a POST (any method but GET and HEAD)
+            // is denied whatever the query says.
+            let method = context.request.method
+            guard method == "GET" || method == "HEAD" else {
+                return context.deny(.bodyIncomplete, "a \(method.prefix(16)) on a route whose model is named in the body reached modelgate without its body; the proxy must forward the body")
+            }
+            return nil
+        }
         // Every Content-Encoding header counts: a client may send `identity` first and `gzip` second.
         // Every coding of every Content-Encoding header counts (`identity, gzip` is a list, and
         // Envoy joins repeated headers with ','): the upstream decompresses and reads a model
@@ -43,7 +52,7 @@ enum ModelNamingStage {
             }
         }
         do throws(BodyProblem) {
-            let facts = try BodyReader.read(bytes, contentType: context.request.headers.first("content-type"))
+            let facts = try BodyReader.read(bytes, contentType: context.request.headers.contentType())
             if fields.topLevelModel, let model = facts.model { context.named.append(NamedModel(id: model, source: facts.modelSource)) }
             if fields.sessionModel, let model = facts.body.sessionModel { context.named.append(NamedModel(id: model, source: .session)) }
             if fields.fallbacks {
