@@ -57,7 +57,7 @@ struct RouteTableTests {
     }
 
     @Test func openAIAndAnthropicShapes() {
-        for target in ["/v1/chat/completions", "/chat/completions", "/openai/v1/embeddings", "/v1/audio/transcriptions", "/v1/rerank"] {
+        for target in ["/v1/chat/completions", "/chat/completions", "/anthropic/v1/chat/completions", "/v1/audio/transcriptions", "/v1/rerank"] {
             #expect(model(target)?.family == .openAI, "\(target)")
         }
         #expect(model("/anthropic/v1/messages")?.family == .anthropic)
@@ -76,7 +76,7 @@ struct RouteTableTests {
         #expect(route("GET", "/v1/models") == .modelless("GET /v1/models"))
         #expect(route("GET", "/gemini/models") == .modelless("GET /models"))
         #expect(route("POST", "/v1/models") == .unknown)
-        #expect(route("POST", "/v1/batches") == .unknown)
+        #expect(route("POST", "/v1/messages/batches") == .unknown)
     }
 
     @Test func encodedSlashOnlyInsideTheBedrockID() {
