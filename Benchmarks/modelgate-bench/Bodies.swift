@@ -90,6 +90,31 @@ enum Bodies {
         return (body, "multipart/form-data; boundary=\(boundary)")
     }
 
+    /// A urlencoded form of about `size` bytes with `parameters` distinct names (`model` last),
+    /// the value of each padded to fill the size.
+    static func urlencoded(size: Int, parameters: Int, model: String) -> [UInt8] {
+        let valueBytes = max(1, size / parameters - 12)
+        let value = String(repeating: "v", count: valueBytes)
+        var body: [UInt8] = []
+        body.reserveCapacity(size + 64)
+        for index in 0..<(parameters - 1) { body += Array("p\(index)=\(value)&".utf8) }
+        body += Array("model=\(model)".utf8)
+        return body
+    }
+
+    /// A multipart body of about `size` bytes with `parts` small fields (`model` last).
+    static func multipartParts(size: Int, parts: Int, model: String) -> (body: [UInt8], contentType: String) {
+        let boundary = "4f9c1e2b7a5d4c3e8b6a0f1e2d3c4b5a"
+        let value = String(repeating: "v", count: max(1, size / parts - 90))
+        var body: [UInt8] = []
+        body.reserveCapacity(size + 256)
+        for index in 0..<(parts - 1) {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"p\(index)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\n\(model)\r\n--\(boundary)--\r\n".utf8)
+        return (body, "multipart/form-data; boundary=\(boundary)")
+    }
+
     /// `text` cut to at most `bytes` UTF-8 bytes without splitting a character or an escape.
     private static func trim(_ text: String, toBytes bytes: Int) -> String {
         var result = ""

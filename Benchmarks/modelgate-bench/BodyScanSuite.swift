@@ -38,10 +38,45 @@ enum BodyScanSuite {
         table.add(["multipart audio upload, `model` after the file", Format.bytes(multipart.count),
                    Format.rate(multipartResult.bytesPerSecond), Format.micros(multipartResult.nanosPerPass),
                    Format.allocations(multipartResult.allocations)])
+        try worstCaseForms(budget, into: &table)
         table.notes = [
             "Chat bodies are `messages` turns of ~2 KB mixing prose, code and French/Japanese text: an escape (`\\n`, `\\\"`) or a non-ASCII character every ~20 bytes on average, which is what the scanner stops at; the plain-prose body shows the other end. The scanner validates the whole document whatever the key order, so `model` first or last costs the same by design.",
             "The multipart body is 5 MiB of random bytes (a `file` part) followed by the `model` part.",
+            "Worst-case forms (issue 13): 10 MiB urlencoded and multipart bodies with as many distinct fields as the caps allow (\(QueryParameters.maxParameters) parameters, \(FormFields.maxParts) parts), read in full; and 10 MiB of tiny fields, refused at the cap. Parsing is linear (repeats found by hashing), so these are milliseconds.",
         ]
         return table
+    }
+
+    /// 10 MiB forms with the most fields the caps allow, and 10 MiB of tiny fields refused at the cap.
+    private static func worstCaseForms(_ budget: Budget, into table: inout Table) throws {
+        let size = 10 * 1_024 * 1_024
+        let form = Bodies.urlencoded(size: size, parameters: QueryParameters.maxParameters, model: "gpt-4o")
+        guard try FormURLEncodedScanner.scan(form).model == "gpt-4o" else { throw BenchError("urlencoded body: model not found") }
+        add("urlencoded form, \(QueryParameters.maxParameters) distinct parameters", form, budget, into: &table) {
+            blackHole(try? FormURLEncodedScanner.scan(form))
+        }
+        let tiny = Bodies.urlencoded(size: size, parameters: size / 16, model: "gpt-4o")
+        guard (try? FormURLEncodedScanner.scan(tiny)) == nil else { throw BenchError("urlencoded body past the cap was read") }
+        add("urlencoded form, \(size / 16) tiny parameters (refused at the cap)", tiny, budget, into: &table) {
+            blackHole(try? FormURLEncodedScanner.scan(tiny))
+        }
+        let (multipart, contentType) = Bodies.multipartParts(size: size, parts: FormFields.maxParts, model: "whisper-1")
+        guard let boundary = MultipartScanner.boundary(fromContentType: contentType),
+              try MultipartScanner.scan(multipart, boundary: boundary).model == "whisper-1"
+        else { throw BenchError("multipart parts body: model not found") }
+        add("multipart form, \(FormFields.maxParts) parts", multipart, budget, into: &table) {
+            blackHole(try? MultipartScanner.scan(multipart, boundary: boundary))
+        }
+        let (manyParts, _) = Bodies.multipartParts(size: size, parts: size / 100, model: "whisper-1")
+        guard (try? MultipartScanner.scan(manyParts, boundary: boundary)) == nil else { throw BenchError("multipart past the cap was read") }
+        add("multipart form, \(size / 100) tiny parts (refused at the cap)", manyParts, budget, into: &table) {
+            blackHole(try? MultipartScanner.scan(manyParts, boundary: boundary))
+        }
+    }
+
+    private static func add(_ name: String, _ body: [UInt8], _ budget: Budget, into table: inout Table, _ pass: () -> Void) {
+        let result = Measure.throughput(budget, bytes: body.count, pass)
+        table.add([name, Format.bytes(body.count), Format.rate(result.bytesPerSecond), Format.micros(result.nanosPerPass),
+                   Format.allocations(result.allocations)])
     }
 }

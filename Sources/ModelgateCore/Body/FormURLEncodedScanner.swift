@@ -1,11 +1,20 @@
-/// Reads the `model` field of an `application/x-www-form-urlencoded` body (LiteLLM accepts
-/// form posts on its OpenAI routes); the same rules as a query string apply.
+/// Reads an `application/x-www-form-urlencoded` body (LiteLLM accepts form posts on its OpenAI
+/// routes): split and decoded as a query string (`QueryParameters`: linear, capped, a repeated
+/// name is ambiguous), its fields read by `FormFields`.
 public enum FormURLEncodedScanner {
-    public static func modelField(in body: [UInt8]) throws(BodyProblem) -> String? {
+    public static func scan(_ body: [UInt8]) throws(BodyProblem) -> BodyFacts {
         guard let text = String(validating: body, as: UTF8.self) else { throw BodyProblem("the form body is not UTF-8") }
         switch QueryParameters.parse(Substring(text)) {
-        case .success(let fields): return fields["model"]
+        case .success(let parameters):
+            var fields = FormFields()
+            for pair in parameters.pairs { try fields.add(name: pair.name, value: pair.value.utf8) }
+            return fields.facts
         case .failure(let problem): throw BodyProblem("the form body is ambiguous: \(problem)")
         }
+    }
+
+    /// The `model` field's value (nil when absent).
+    public static func modelField(in body: [UInt8]) throws(BodyProblem) -> String? {
+        try scan(body).model
     }
 }

@@ -32,9 +32,12 @@ public struct JSONBodyScanner {
 
     // MARK: Top level
 
+    /// Deeper fallback entries inside fallback entries are malformed rather than followed.
+    public static let maxFallbackDepth = 16
+
     /// Keys at the top level that matter, each allowed once.
     private enum TopLevelKey: Int {
-        case model, fallbacks, contextWindowFallbacks, contentPolicyFallbacks, tags, metadata, session
+        case model, fallbacks, contextWindowFallbacks, contentPolicyFallbacks, tags, metadata, session, extraBody, tools
 
         init?(_ key: JSONKey) {
             switch key {
@@ -45,6 +48,8 @@ public struct JSONBodyScanner {
             case "tags": self = .tags
             case "metadata": self = .metadata
             case "session": self = .session
+            case "extra_body": self = .extraBody
+            case "tools": self = .tools
             default: return nil
             }
         }
@@ -57,28 +62,62 @@ public struct JSONBodyScanner {
         skipWhitespace()
         guard peek() == UInt8(ascii: "{") else { throw BodyProblem("the body is not a JSON object", at: position) }
         var facts = BodyFacts()
-        var seen: UInt8 = 0
+        var seen: UInt16 = 0
         try scanObjectMembers { (scanner, key) throws(BodyProblem) in
-            guard let field = TopLevelKey(key) else { return try scanner.skipValue() }
-            let bit: UInt8 = 1 << field.rawValue
+            guard let field = TopLevelKey(key) else {
+                // `MODEL`, `Model`: a case-insensitive decoder reads it as the model.
+                if key.equalsIgnoringASCIICase("model") {
+                    throw BodyProblem("the key '\(key.text)' differs from 'model' only in case", at: scanner.position)
+                }
+                scanner.noteForbidden(key, in: &facts)
+                return try scanner.skipValue()
+            }
+            let bit: UInt16 = 1 << field.rawValue
             if seen & bit != 0 { throw BodyProblem("the key '\(key.text)' appears more than once", at: scanner.position) }
             seen |= bit
             switch field {
             case .model: facts.model = try scanner.readModelName(field: "model")
             case .fallbacks, .contextWindowFallbacks, .contentPolicyFallbacks:
-                try scanner.readFallbacks(into: &facts.fallbacks, field: key.text)
+                try scanner.readFallbacks(into: &facts, field: key.text, depth: 0)
             case .tags: try scanner.readStringArray(into: &facts.tags, field: "tags")
             case .metadata: try scanner.readNested(field: "metadata", key: "tags") { (scanner) throws(BodyProblem) in
                     try scanner.readStringArray(into: &facts.tags, field: "metadata.tags")
                 }
-            case .session: try scanner.readNested(field: "session", key: "model") { (scanner) throws(BodyProblem) in
-                    facts.sessionModel = try scanner.readModelName(field: "session.model")
-                }
+            case .session: try scanner.readSession(into: &facts)
+            case .extraBody: try scanner.readExtraBody(into: &facts.extraBodyModels)
+            case .tools: try scanner.readTools(into: &facts.toolModels)
             }
         }
+        try expectEnd()
+        return facts
+    }
+
+    private mutating func expectEnd() throws(BodyProblem) {
         skipWhitespace()
         guard position == bytes.count else { throw BodyProblem("data after the JSON document", at: position) }
-        return facts
+    }
+
+    /// Records `key` when it is a forbidden parameter (the first one found is reported).
+    private func noteForbidden(_ key: JSONKey, in facts: inout BodyFacts) {
+        guard facts.forbiddenParameter == nil else { return }
+        let name: StaticString?
+        if let raw = key.bytes { name = ForbiddenParameters.match(raw) } else { name = ForbiddenParameters.match(key.decoded ?? []) }
+        if let name { facts.forbiddenParameter = name.description }
+    }
+
+    /// A realtime `session` object on its own (the `session` form field of `realtime/calls`).
+    public static func scanSession(_ body: [UInt8]) throws(BodyProblem) -> BodyFacts {
+        let result: Result<BodyFacts, BodyProblem> = body.withUnsafeBytes { raw in
+            var scanner = JSONBodyScanner(bytes: raw.bindMemory(to: UInt8.self))
+            do throws(BodyProblem) {
+                var facts = BodyFacts()
+                scanner.skipWhitespace()
+                try scanner.readSession(into: &facts)
+                try scanner.expectEnd()
+                return .success(facts)
+            } catch { return .failure(error) }
+        }
+        return try result.get()
     }
 
     /// Walks `{ "k": v, … }` at `position`, calling `member` with each decoded key with the
@@ -105,7 +144,7 @@ public struct JSONBodyScanner {
         }
     }
 
-    /// `metadata` / `session`: null, or an object whose `key` member is read by `read` (once).
+    /// `metadata` / `extra_body` / a tool: null, or an object whose `key` member is read by `read` (once).
     private mutating func readNested(
         field: String, key wanted: StaticString, _ read: (inout JSONBodyScanner) throws(BodyProblem) -> Void
     ) throws(BodyProblem) {
@@ -127,61 +166,131 @@ public struct JSONBodyScanner {
         return try readString()
     }
 
-    /// `[name | {"model": name} | {name: [names]}]`, or null.
-    private mutating func readFallbacks(into names: inout [String], field: String) throws(BodyProblem) {
+    /// `extra_body`: null or an object; its `model` (a string or null) is a named model.
+    private mutating func readExtraBody(into models: inout [String]) throws(BodyProblem) {
+        try readNested(field: "extra_body", key: "model") { (scanner) throws(BodyProblem) in
+            if try scanner.skipNull() { return }
+            models.append(try scanner.readModelName(field: "extra_body.model"))
+        }
+    }
+
+    /// `tools`: null or an array; every object element's `model` (a string or null) is a named
+    /// model. Other elements are the upstream's to reject.
+    private mutating func readTools(into models: inout [String]) throws(BodyProblem) {
+        if try skipNull() { return }
+        guard peek() == UInt8(ascii: "[") else { return try skipValue() }
+        try readArray(field: "tools") { (scanner) throws(BodyProblem) in
+            guard scanner.peek() == UInt8(ascii: "{") else { return try scanner.skipValue() }
+            try scanner.readNested(field: "tools[]", key: "model") { (scanner) throws(BodyProblem) in
+                if try scanner.skipNull() { return }
+                models.append(try scanner.readModelName(field: "tools[].model"))
+            }
+        }
+    }
+
+    /// Realtime `session`: null or an object with `model`, `audio.input.transcription.model` and
+    /// `input_audio_transcription.model`, each key at most once.
+    private mutating func readSession(into facts: inout BodyFacts) throws(BodyProblem) {
+        if try skipNull() { return }
+        guard peek() == UInt8(ascii: "{") else { throw BodyProblem("'session' must be an object", at: position) }
+        var seen: UInt8 = 0
+        try scanObjectMembers { (scanner, key) throws(BodyProblem) in
+            let bit: UInt8
+            switch key {
+            case "model": bit = 1
+            case "audio": bit = 2
+            case "input_audio_transcription": bit = 4
+            default: return try scanner.skipValue()
+            }
+            if seen & bit != 0 { throw BodyProblem("the key 'session.\(key.text)' appears more than once", at: scanner.position) }
+            seen |= bit
+            switch bit {
+            case 1: facts.sessionModel = try scanner.readModelName(field: "session.model")
+            case 2:
+                try scanner.readNested(field: "session.audio", key: "input") { (scanner) throws(BodyProblem) in
+                    try scanner.readNested(field: "session.audio.input", key: "transcription") { (scanner) throws(BodyProblem) in
+                        try scanner.readTranscription(into: &facts.transcriptionModels, field: "session.audio.input.transcription")
+                    }
+                }
+            default: try scanner.readTranscription(into: &facts.transcriptionModels, field: "session.input_audio_transcription")
+            }
+        }
+    }
+
+    private mutating func readTranscription(into models: inout [String], field: String) throws(BodyProblem) {
+        try readNested(field: field, key: "model") { (scanner) throws(BodyProblem) in
+            if try scanner.skipNull() { return }
+            models.append(try scanner.readModelName(field: "\(field).model"))
+        }
+    }
+
+    /// `[name | {"model": name, …params} | {name: [names]}]`, or null.
+    private mutating func readFallbacks(into facts: inout BodyFacts, field: String, depth: Int) throws(BodyProblem) {
         if try skipNull() { return }
         try readArray(field: field) { (scanner) throws(BodyProblem) in
             switch scanner.peek() {
-            case UInt8(ascii: "\""): names.append(try scanner.readString())
-            case UInt8(ascii: "{"): try scanner.readFallbackObject(into: &names, field: field)
+            case UInt8(ascii: "\""): facts.fallbacks.append(try scanner.readString())
+            case UInt8(ascii: "{"): try scanner.readFallbackObject(into: &facts, field: field, depth: depth)
             default: throw BodyProblem("an entry of '\(field)' is neither a name nor an object", at: scanner.position)
             }
         }
     }
 
-    /// `{"model": name, …params}` (LiteLLM lets a fallback override request params), or
-    /// `{name: [names], …}`; any other object is malformed.
-    private mutating func readFallbackObject(into names: inout [String], field: String) throws(BodyProblem) {
+    /// An object entry of a fallback list. With a `model` member it is `{"model": name, …params}`,
+    /// which LiteLLM applies to the retried call: its own fallbacks, `extra_body.model` and
+    /// `tools[].model` are named models too, and a forbidden parameter is forbidden there as well.
+    /// Without one it must be `{name: [names]}` with exactly one member (LiteLLM reads only the
+    /// first key); any other object is malformed.
+    private mutating func readFallbackObject(into facts: inout BodyFacts, field: String, depth: Int) throws(BodyProblem) {
         let start = position
-        var model: String?
-        var mapped: [String] = []
-        var hasNonMapping = false
+        // First pass: does the entry have a `model` member?
+        var hasModel = false
         var members = 0
-        // A group named twice in `{name: [names]}`: parsers disagree on which list wins (Python
-        // keeps the last), so the mapping cannot be read one way only.
-        var mappedKeys: Set<[UInt8]> = []
-        var repeatedKey: String?
         try scanObjectMembers { (scanner, key) throws(BodyProblem) in
             members += 1
-            if key == "model" {
-                // As at the top level: parsers disagree on which of two wins.
-                if model != nil { throw BodyProblem("the key '\(field)[].model' appears more than once", at: scanner.position) }
-                model = try scanner.readModelName(field: "\(field)[].model")
-                return
-            }
-            let valueStart = scanner.position
-            var list: [String] = []
-            do {
-                try scanner.readStringArray(into: &list, field: field, allowNull: false)
-                let name = key.text
-                if !mappedKeys.insert(Array(name.utf8)).inserted { repeatedKey = repeatedKey ?? name }
-                mapped.append(name)
-                mapped += list
-            } catch {
-                scanner.position = valueStart
-                try scanner.skipValue()
-                hasNonMapping = true
-            }
+            if key == "model" { hasModel = true }
+            try scanner.skipValue()
         }
-        if let model {
-            names.append(model)
-        } else if members > 0, !hasNonMapping {
-            if let repeatedKey {
-                throw BodyProblem("the key '\(field)[].\(repeatedKey)' appears more than once", at: start)
+        position = start
+        if hasModel {
+            guard depth < Self.maxFallbackDepth else {
+                throw BodyProblem("fallback entries nested deeper than \(Self.maxFallbackDepth) levels", at: start)
             }
-            names += mapped
-        } else {
-            throw BodyProblem("an entry of '\(field)' is neither a name, {\"model\": name} nor {name: [names]}", at: start)
+            var seen: UInt8 = 0
+            try scanObjectMembers { (scanner, key) throws(BodyProblem) in
+                let bit: UInt8
+                switch key {
+                case "model": bit = 1
+                case "fallbacks": bit = 2
+                case "context_window_fallbacks": bit = 4
+                case "content_policy_fallbacks": bit = 8
+                case "extra_body": bit = 16
+                case "tools": bit = 32
+                default:
+                    scanner.noteForbidden(key, in: &facts)
+                    return try scanner.skipValue()
+                }
+                // As at the top level: parsers disagree on which of two wins.
+                if seen & bit != 0 { throw BodyProblem("the key '\(field)[].\(key.text)' appears more than once", at: scanner.position) }
+                seen |= bit
+                switch bit {
+                case 1: facts.fallbacks.append(try scanner.readModelName(field: "\(field)[].model"))
+                case 16: try scanner.readExtraBody(into: &facts.fallbacks)
+                case 32: try scanner.readTools(into: &facts.toolModels)
+                default: try scanner.readFallbacks(into: &facts, field: "\(field)[].\(key.text)", depth: depth + 1)
+                }
+            }
+            return
+        }
+        guard members == 1 else {
+            throw BodyProblem("an entry of '\(field)' is neither a name, {\"model\": name, …} nor {name: [names]} with one member", at: start)
+        }
+        try scanObjectMembers { (scanner, key) throws(BodyProblem) in
+            guard scanner.peek() == UInt8(ascii: "[") else {
+                throw BodyProblem("an entry of '\(field)' is neither a name, {\"model\": name, …} nor {name: [names]}", at: start)
+            }
+            facts.fallbacks.append(key.text)
+            try scanner.readStringArray(into: &facts.fallbacks, field: field, allowNull: false)
         }
     }
 

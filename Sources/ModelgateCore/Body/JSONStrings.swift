@@ -23,6 +23,27 @@ struct JSONKey: CustomStringConvertible {
         return true
     }
 
+    /// Equal to `literal` (lower-case ASCII) when ASCII letters are compared without case, but
+    /// not equal to it exactly.
+    func equalsIgnoringASCIICase(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        let start = literal.utf8Start
+        func compare<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+            guard bytes.count == count else { return false }
+            var i = 0
+            var exact = true
+            for byte in bytes {
+                let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                if lower != start[i] { return false }
+                if byte != start[i] { exact = false }
+                i += 1
+            }
+            return !exact
+        }
+        if let bytes { return compare(bytes) }
+        return compare(decoded ?? [])
+    }
+
     var text: String {
         if let bytes { return String(decoding: bytes, as: UTF8.self) }
         return String(decoding: decoded ?? [], as: UTF8.self)

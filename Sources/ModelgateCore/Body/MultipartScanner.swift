@@ -4,35 +4,26 @@ import Glibc
 import Darwin
 #endif
 
-/// Finds the `model` field of a `multipart/form-data` body (OpenAI audio and image uploads),
-/// which may come before or after the file part.
+/// Reads the fields of a `multipart/form-data` body that name models (OpenAI audio and image
+/// uploads, files, realtime calls), the way Starlette and python-multipart read them, and refuses
+/// what they could read another way (CONTRACT §3):
 ///
-/// Parts are delimited by `CRLF--boundary`; a body whose closing delimiter is missing is
-/// truncated, and a repeated `model` field is ambiguous (frameworks disagree on which wins).
+/// - the body starts with the first delimiter `--boundary` (python-multipart skips leading CR and
+///   LF, and everything up to the next `-` after them, where an RFC reader sees a preamble);
+/// - parts are delimited by `CRLF--boundary`, followed by CRLF (another part) or `--` (the end); a
+///   body whose closing delimiter is missing is truncated;
+/// - every part has one `Content-Disposition` with a `name`, read by `HeaderParameters`; header
+///   names are tokens (python-multipart refuses anything else);
+/// - at most `FormFields.maxParts` parts; the fields themselves are read by `FormFields`.
 public enum MultipartScanner {
     /// The boundary parameter of a `multipart/form-data` content type, or nil if it is not one
-    /// or its boundary could be read two ways.
-    ///
-    /// python-multipart (Starlette, so LiteLLM) keeps the last of two `boundary` parameters and
-    /// a quoted `;` inside one; reading the first, or splitting at that `;`, would scan another
-    /// body structure than the upstream's. So a repeated boundary, an unbalanced quote and a
-    /// character outside RFC 2046's boundary alphabet all give nil (→ `malformed_body`).
+    /// or its parameters could be read two ways (`HeaderParameters`), or the boundary is outside
+    /// RFC 2046's alphabet.
     public static func boundary(fromContentType contentType: String) -> String? {
-        let pieces = contentType.split(separator: ";").map { $0.trimmingSpaces }
-        guard let kind = pieces.first, kind.lowercased() == "multipart/form-data" else { return nil }
-        var boundary: String?
-        for parameter in pieces.dropFirst() {
-            if hasUnbalancedQuote(parameter) { return nil }
-            guard let equals = parameter.firstIndex(of: "=") else { continue }
-            guard parameter[..<equals].trimmingSpaces.lowercased() == "boundary" else { continue }
-            if boundary != nil { return nil }
-            var value = parameter[parameter.index(after: equals)...].trimmingSpaces
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-                value = value.dropFirst().dropLast()
-            }
-            guard isBoundary(value) else { return nil }
-            boundary = String(value)
-        }
+        guard let parsed = try? HeaderParameters.parse(contentType, mediaType: true),
+              parsed.value == "multipart/form-data", let boundary = parsed["boundary"],
+              isBoundary(Substring(boundary))
+        else { return nil }
         return boundary
     }
 
@@ -49,82 +40,78 @@ public enum MultipartScanner {
         }
     }
 
-    /// An odd number of `"`: a quoted string held a `;` and was cut by the split.
-    static func hasUnbalancedQuote(_ text: Substring) -> Bool {
-        text.utf8.reduce(0) { $1 == UInt8(ascii: "\"") ? $0 + 1 : $0 } % 2 != 0
+    /// The `model` field's value (nil when absent).
+    public static func modelField(in body: [UInt8], boundary: String) throws(BodyProblem) -> String? {
+        try scan(body, boundary: boundary).model
     }
 
-    /// Reads every part's headers and returns the `model` field's value (nil when absent).
-    public static func modelField(in body: [UInt8], boundary: String) throws(BodyProblem) -> String? {
-        let delimiter = Array("--\(boundary)".utf8)
+    /// Reads every part and returns what its fields name.
+    public static func scan(_ body: [UInt8], boundary: String) throws(BodyProblem) -> BodyFacts {
         guard (1...70).contains(boundary.utf8.count) else { throw BodyProblem("invalid multipart boundary") }
-        // The first delimiter may open the body or follow a preamble line.
-        var position: Int
-        if body.starts(with: delimiter) {
-            position = delimiter.count
-        } else if let found = find(Array("\r\n--\(boundary)".utf8), in: body, from: 0) {
-            position = found + delimiter.count + 2
-        } else {
-            throw BodyProblem("the multipart body has no boundary")
+        let delimiter = Array("--\(boundary)".utf8)
+        guard body.starts(with: delimiter) else {
+            throw BodyProblem("the multipart body does not start with its boundary delimiter", at: 0)
         }
-        var model: String?
+        var position = delimiter.count
+        var fields = FormFields()
+        var parts = 0
         let partDelimiter = Array("\r\n--\(boundary)".utf8)
         while true {
             // After a delimiter: `--` closes the body, CRLF opens a part.
             if body.count >= position + 2, body[position] == UInt8(ascii: "-"), body[position + 1] == UInt8(ascii: "-") {
-                return model
+                return fields.facts
             }
             guard body.count >= position + 2, body[position] == 0x0D, body[position + 1] == 0x0A else {
                 throw BodyProblem("malformed multipart delimiter line", at: position)
             }
             position += 2
-            guard let headersEnd = find([0x0D, 0x0A, 0x0D, 0x0A], in: body, from: position) else {
-                throw BodyProblem("a multipart part's headers are not terminated", at: position)
+            parts += 1
+            if parts > FormFields.maxParts { throw BodyProblem("more than \(FormFields.maxParts) multipart parts") }
+            let headersEnd: Int
+            if body.count >= position + 2, body[position] == 0x0D, body[position + 1] == 0x0A {
+                headersEnd = position  // no headers at all
+            } else {
+                guard let end = find([0x0D, 0x0A, 0x0D, 0x0A], in: body, from: position) else {
+                    throw BodyProblem("a multipart part's headers are not terminated", at: position)
+                }
+                headersEnd = end
             }
             let name = try fieldName(headers: body[position..<headersEnd], at: position)
-            let contentStart = headersEnd + 4
+            let contentStart = headersEnd + (headersEnd == position ? 2 : 4)
             guard let contentEnd = find(partDelimiter, in: body, from: contentStart) else {
                 throw BodyProblem("the multipart body is truncated (no closing boundary)", at: contentStart)
             }
-            if name == "model" {
-                if model != nil { throw BodyProblem("the form field 'model' appears more than once", at: position) }
-                guard let value = String(validating: body[contentStart..<contentEnd], as: UTF8.self) else {
-                    throw BodyProblem("the form field 'model' is not UTF-8", at: contentStart)
-                }
-                model = value
-            }
+            try fields.add(name: name, value: body[contentStart..<contentEnd])
             position = contentEnd + partDelimiter.count
         }
     }
 
-    /// The `name` parameter of a part's `Content-Disposition: form-data` header.
-    private static func fieldName(headers: ArraySlice<UInt8>, at offset: Int) throws(BodyProblem) -> String? {
+    /// The `name` parameter of a part's one `Content-Disposition` header.
+    private static func fieldName(headers: ArraySlice<UInt8>, at offset: Int) throws(BodyProblem) -> String {
         guard let text = String(validating: headers, as: UTF8.self) else {
             throw BodyProblem("multipart part headers are not UTF-8", at: offset)
         }
-        var name: String?
-        for line in text.split(separator: "\r\n", omittingEmptySubsequences: false) {
-            guard let colon = line.firstIndex(of: ":") else {
-                throw BodyProblem("a malformed multipart part header", at: offset)
+        var disposition: HeaderParameters?
+        if !headers.isEmpty {
+            for line in text.split(separator: "\r\n", omittingEmptySubsequences: false) {
+                guard let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")) else {
+                    throw BodyProblem("a malformed multipart part header", at: offset)
+                }
+                let headerName = line[..<colon]
+                guard !headerName.isEmpty, headerName.utf8.allSatisfy(HeaderParameters.isTokenByte) else {
+                    throw BodyProblem("a multipart part header name that is not a token", at: offset)
+                }
+                guard headerName.lowercased() == "content-disposition" else { continue }
+                if disposition != nil { throw BodyProblem("a part with two Content-Disposition headers", at: offset) }
+                do throws(BodyProblem) {
+                    disposition = try HeaderParameters.parse(line[line.utf8.index(after: colon)...], mediaType: false)
+                } catch {
+                    throw BodyProblem("a multipart Content-Disposition: \(error.message)", at: offset)
+                }
             }
-            guard line[..<colon].trimmingSpaces.lowercased() == "content-disposition" else { continue }
-            if name != nil { throw BodyProblem("a part with two Content-Disposition headers", at: offset) }
-            // Read the parameters as python-multipart does (spaces around '=' dropped, keys in any
-            // case), and refuse what it reads differently: it ignores `name*=`, keeps quoted ';'
-            // whole and lets a later `name` win; a field it calls "model" must be ours too.
-            for parameter in line[line.index(after: colon)...].split(separator: ";").dropFirst() {
-                if hasUnbalancedQuote(parameter) { throw BodyProblem("a multipart part header with an unbalanced quote", at: offset) }
-                guard let equals = parameter.firstIndex(of: "=") else { continue }
-                let key = parameter[..<equals].trimmingSpaces.lowercased()
-                if key.hasPrefix("name*") { throw BodyProblem("a multipart part named with an extended name* parameter", at: offset) }
-                guard key == "name" else { continue }
-                if name != nil { throw BodyProblem("a multipart part with two name parameters", at: offset) }
-                var value = parameter[parameter.index(after: equals)...].trimmingSpaces
-                if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = value.dropFirst().dropLast() }
-                if value.contains("\\") { throw BodyProblem("a multipart part name with a backslash escape", at: offset) }
-                name = String(value)
-            }
-            if name == nil { name = "" }
+        }
+        guard let name = disposition?["name"] else {
+            throw BodyProblem("a multipart part without a Content-Disposition name", at: offset)
         }
         return name
     }

@@ -9,6 +9,9 @@ public enum DenyReason: String, Sendable, CaseIterable {
     case bodyTooLarge = "body_too_large"
     case bodyIncomplete = "body_incomplete"
     case malformedBody = "malformed_body"
+    /// A body field that would let the client re-route or re-credential the upstream call
+    /// (CONTRACT §3); after `malformed_body`, before `model_not_found`.
+    case forbiddenParameter = "forbidden_parameter"
     case modelNotFound = "model_not_found"
     case keyModelAccessDenied = "key_model_access_denied"
     case teamModelAccessDenied = "team_model_access_denied"

@@ -6,6 +6,11 @@ public enum ModelSource: String, Sendable {
     case query
     case session = "session.model"
     case fallback
+    case extraBody = "extra_body.model"
+    case tool = "tools[].model"
+    case transcription = "transcription.model"
+    case targetModelNames = "target_model_names"
+    case header = "x-litellm-model"
 }
 
 /// One model identifier the request names, and the group it resolved to (if any).

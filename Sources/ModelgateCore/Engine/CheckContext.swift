@@ -22,6 +22,8 @@ struct CheckContext {
     var team: Team?
     var user: User?
     var queryHadKey = false
+    /// The query, parsed once (KeyStage) for every stage; nil without a `?`.
+    var query: Result<QueryParameters, PathProblem>?
     // RouteStage
     var path: CanonicalPath?
     var route: RecognizedRoute?

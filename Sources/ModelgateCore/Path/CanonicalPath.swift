@@ -20,16 +20,17 @@ public struct CanonicalPath: Sendable {
     public var segments: [PathSegment]
     public var query: QueryParameters
 
-    /// Splits `rawTarget` at the first `?` and canonicalises both halves.
-    public static func parse(_ rawTarget: String) -> Result<CanonicalPath, PathProblem> {
+    /// Splits `rawTarget` at the first `?` and canonicalises both halves; `query` is the query
+    /// already parsed, when the caller has it (a check parses it once).
+    public static func parse(_ rawTarget: String, query: Result<QueryParameters, PathProblem>? = nil) -> Result<CanonicalPath, PathProblem> {
         var target = rawTarget
-        return target.withUTF8 { parse(rawTarget, bytes: $0) }
+        return target.withUTF8 { parse(rawTarget, bytes: $0, query: query) }
     }
 
     /// Works on the target's UTF-8 bytes: delimiters are bytes, as every server reads them (a
     /// Character split would not split before a combining mark), and byte offsets map back to
     /// `rawTarget` in constant time.
-    private static func parse(_ rawTarget: String, bytes: UnsafeBufferPointer<UInt8>) -> Result<CanonicalPath, PathProblem> {
+    private static func parse(_ rawTarget: String, bytes: UnsafeBufferPointer<UInt8>, query parsed: Result<QueryParameters, PathProblem>?) -> Result<CanonicalPath, PathProblem> {
         if find(UInt8(ascii: "#"), in: bytes, from: 0) != nil { return .failure(.fragment) }
         let pathEnd = find(UInt8(ascii: "?"), in: bytes, from: 0) ?? bytes.count
         guard pathEnd > 0, bytes[0] == UInt8(ascii: "/") else { return .failure(.notAbsolute) }
@@ -50,8 +51,13 @@ public struct CanonicalPath: Sendable {
             guard end < pathEnd else { break }
             start = end + 1
         }
-        let rawQuery = pathEnd < bytes.count ? rawTarget[index(pathEnd + 1)...] : ""
-        switch QueryParameters.parse(rawQuery) {
+        let query: Result<QueryParameters, PathProblem>
+        if pathEnd < bytes.count {
+            query = parsed ?? QueryParameters.parse(rawTarget[index(pathEnd + 1)...])
+        } else {
+            query = .success(QueryParameters())
+        }
+        switch query {
         case .success(let query): return .success(CanonicalPath(segments: segments, query: query))
         case .failure(let problem): return .failure(problem)
         }

@@ -9,6 +9,7 @@ public enum PathProblem: Error, Equatable, Sendable, CustomStringConvertible {
     case encodedSlash
     case fragment
     case repeatedQueryParameter(String)
+    case tooManyParameters(Int)
     case conflictingRoutes
 
     public var description: String {
@@ -22,6 +23,7 @@ public enum PathProblem: Error, Equatable, Sendable, CustomStringConvertible {
         case .encodedSlash: return "the path has an encoded '/' outside a Bedrock model id"
         case .fragment: return "the request target holds '#'"
         case .repeatedQueryParameter(let name): return "the query parameter '\(name)' appears more than once"
+        case .tooManyParameters(let cap): return "the query or form has more than \(cap) parameters"
         case .conflictingRoutes: return "the path reads as two different routes"
         }
     }

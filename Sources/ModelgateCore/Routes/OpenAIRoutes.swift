@@ -1,5 +1,7 @@
 /// OpenAI- and Anthropic-shaped endpoints, with or without `/v1` (CONTRACT §3): the model is
-/// the top-level body or form `model`, plus query `model`, plus client-side fallbacks.
+/// the top-level body or form `model`, plus query `model`, plus the other fields that name models
+/// (`BodyModelFields`). Also LiteLLM's `/engines/{model}/…`, where the path names the model, and
+/// files and batches, whose `target_model_names` do.
 enum OpenAIRoutes: RouteRecognizer {
     static let families: RouteFamilies = [.openAI, .anthropic]
 
@@ -8,7 +10,7 @@ enum OpenAIRoutes: RouteRecognizer {
         "chat/completions": (.openAI, .standard),
         "completions": (.openAI, .standard),
         "embeddings": (.openAI, .standard),
-        "responses": (.openAI, .standard),
+        "responses": (.openAI, .responses),
         "images/generations": (.openAI, .standard),
         "images/edits": (.openAI, .standard),
         "images/variations": (.openAI, .standard),
@@ -22,6 +24,17 @@ enum OpenAIRoutes: RouteRecognizer {
         "realtime/calls": (.openAI, .realtimeSession),
         "messages": (.anthropic, .standard),
         "messages/count_tokens": (.anthropic, .standard),
+        "files": (.openAI, .files),
+        "batches": (.openAI, .files),
+    ]
+
+    /// LiteLLM's `/engines/{model:path}/{endpoint}` (no `/v1`): Starlette matches them in this
+    /// order on the whole path, so `/engines/a/chat/completions` is chat with model `a`, and
+    /// `/engines/chat/completions` is completions with model `chat`.
+    private static let engineEndpoints: [(segments: [String], name: String)] = [
+        (["chat", "completions"], "openai.engines/chat/completions"),
+        (["completions"], "openai.engines/completions"),
+        (["embeddings"], "openai.engines/embeddings"),
     ]
 
     /// `endpoints` split into segments with the route's endpoint name, so that a check compares
@@ -32,11 +45,24 @@ enum OpenAIRoutes: RouteRecognizer {
         }
 
     static func recognize(_ segments: ArraySlice<PathSegment>, query: QueryParameters) -> RecognizedRoute? {
+        if segments.first?.decoded == "engines" { return engine(segments.dropFirst()) }
         var rest = segments
         if rest.first?.decoded == "v1" { rest = rest.dropFirst() }
         guard (1...2).contains(rest.count) else { return nil }
         for entry in table where entry.segments.elementsEqual(rest, by: { $0 == $1.decoded }) {
             return RecognizedRoute(family: entry.family, endpoint: entry.name, bodyFields: entry.fields, queryModel: true)
+        }
+        return nil
+    }
+
+    /// `{model…}/{endpoint}`: the model is every segment before the endpoint, joined with `/`
+    /// (a decoded `/` inside a segment is refused by the route table: Starlette would split there).
+    private static func engine(_ rest: ArraySlice<PathSegment>) -> RecognizedRoute? {
+        for entry in engineEndpoints where rest.count > entry.segments.count {
+            let endpoint = rest.suffix(entry.segments.count)
+            guard entry.segments.elementsEqual(endpoint, by: { $0 == $1.decoded }) else { continue }
+            let model = rest.dropLast(entry.segments.count).map(\.decoded).joined(separator: "/")
+            return RecognizedRoute(family: .openAI, endpoint: entry.name, pathModel: model, bodyFields: .standard, queryModel: true)
         }
         return nil
     }

@@ -14,17 +14,26 @@ public enum RouteFamily: String, Sendable, CaseIterable {
     case bedrock
 }
 
-/// Which body, form and query fields name models on a body-routed endpoint.
+/// Which body, form, query and header fields name models on a body-routed endpoint.
 public struct BodyModelFields: Sendable, Equatable {
     /// Top-level JSON `model`, or the multipart/urlencoded form field `model`.
     public var topLevelModel: Bool
-    /// `session.model` (realtime client secrets and calls).
+    /// `session.model` and the session's transcription models (realtime client secrets and calls).
     public var sessionModel: Bool
     /// `fallbacks`, `context_window_fallbacks`, `content_policy_fallbacks`.
     public var fallbacks: Bool
+    /// `extra_body.model`.
+    public var extraBody: Bool = false
+    /// `tools[].model` (responses).
+    public var toolModels: Bool = false
+    /// Form field and query `target_model_names`, and header `x-litellm-model` (files, batches).
+    public var targetModelNames: Bool = false
 
-    public static let standard = BodyModelFields(topLevelModel: true, sessionModel: false, fallbacks: true)
-    public static let realtimeSession = BodyModelFields(topLevelModel: true, sessionModel: true, fallbacks: true)
+    public static let standard = BodyModelFields(topLevelModel: true, sessionModel: false, fallbacks: true, extraBody: true)
+    public static let responses = BodyModelFields(topLevelModel: true, sessionModel: false, fallbacks: true, extraBody: true, toolModels: true)
+    public static let realtimeSession = BodyModelFields(topLevelModel: true, sessionModel: true, fallbacks: true, extraBody: true)
+    /// Files and batches: the model-based routing `model` and the managed files' target models.
+    public static let files = BodyModelFields(topLevelModel: true, sessionModel: false, fallbacks: false, targetModelNames: true)
     /// Vertex `count-tokens:rawPredict`: only the top-level `model` stands in for the placeholder.
     public static let modelOnly = BodyModelFields(topLevelModel: true, sessionModel: false, fallbacks: false)
 }

@@ -37,8 +37,9 @@ struct JSONBodyScannerTests {
         // A group named twice in a fallback mapping (found by the json fuzz target, 2026-12-05).
         #expect(rejects(Array(#"{"fallbacks":[{"a":["x"],"a":["y"]}]}"#.utf8)))
         #expect(rejects(Array(#"{"context_window_fallbacks":[{"g":["p"],"tags":["b"],"tags":["c"]}]}"#.utf8)))
-        // Different groups, and a repeated parameter next to `model`, are fine.
-        #expect(try scan(#"{"fallbacks":[{"a":["x"],"b":["y"]}]}"#).fallbacks == ["a", "x", "b", "y"])
+        // A mapping has exactly one member (LiteLLM reads only the first key); a repeated
+        // parameter next to `model` is fine.
+        #expect(rejects(Array(#"{"fallbacks":[{"a":["x"],"b":["y"]}]}"#.utf8)))
         #expect(try scan(#"{"fallbacks":[{"model":"m","stop":["x"],"stop":["y"]}]}"#).fallbacks == ["m"])
     }
 
@@ -112,5 +113,64 @@ struct JSONBodyScannerTests {
                 #expect(rejects(cut), "truncated at \(length)")
             }
         }
+    }
+
+    // MARK: Issue 13, class 1: fallback entries carry more than a name
+
+    @Test func fallbackEntriesAreReadAsLiteLLMAppliesThem() throws {
+        let facts = try scan(#"{"model":"cheap","fallbacks":[{"model":"cheap","fallbacks":["gpt-5",{"model":"o3","context_window_fallbacks":[{"g":["h"]}]}],"extra_body":{"model":"opus"},"temperature":0.2}]}"#)
+        #expect(facts.fallbacks == ["cheap", "gpt-5", "o3", "g", "h", "opus"])
+        #expect(try scan(#"{"fallbacks":[{"model":"a","tools":[{"type":"image_generation","model":"img"}]}]}"#).toolModels == ["img"])
+        #expect(try scan(#"{"content_policy_fallbacks":[{"temperature":1,"model":"a","content_policy_fallbacks":["b"]}]}"#).fallbacks == ["a", "b"])
+    }
+
+    @Test func fallbackEntriesOfOtherShapesAreMalformed() {
+        for text in [
+            #"{"fallbacks":[{"temperature":0.2}]}"#, #"{"fallbacks":[{"model":["x"]}]}"#, #"{"fallbacks":[{"model":"a","model":"b"}]}"#,
+            #"{"fallbacks":[{"model":"a","fallbacks":"b"}]}"#, #"{"fallbacks":[{"model":"a","fallbacks":[],"fallbacks":["b"]}]}"#,
+            #"{"fallbacks":[{"g":"x"}]}"#, #"{"fallbacks":[{"g":null}]}"#, #"{"fallbacks":[{"model":"a","extra_body":{"model":1}}]}"#,
+        ] {
+            #expect(rejects(Array(text.utf8)), "\(text)")
+        }
+        var deep = #""x""#
+        for _ in 0...JSONBodyScanner.maxFallbackDepth { deep = #"{"model":"m","fallbacks":["# + deep + "]}" }
+        #expect(rejects(Array(#"{"fallbacks":["#.utf8) + Array(deep.utf8) + Array("]}".utf8)))
+    }
+
+    @Test func forbiddenParametersAtTheTopAndInsideFallbackEntries() throws {
+        #expect(try scan(#"{"model":"a","api_base":"https://x"}"#).forbiddenParameter == "api_base")
+        #expect(try scan(#"{"model":"a","user_config":{"model_list":[]}}"#).forbiddenParameter == "user_config")
+        #expect(try scan(#"{"model":"a","router_settings_override":{}}"#).forbiddenParameter == "router_settings_override")
+        #expect(try scan(#"{"model":"a","api_\u006bey":"sk"}"#).forbiddenParameter == "api_key")
+        #expect(try scan(#"{"model":"a","fallbacks":[{"model":"b","aws_bedrock_runtime_endpoint":"https://x"}]}"#).forbiddenParameter == "aws_bedrock_runtime_endpoint")
+        #expect(try scan(#"{"model":"a","metadata":{"api_base":"x"},"messages":[{"api_key":"x"}]}"#).forbiddenParameter == nil)
+        // Still read in full: a malformed body after a forbidden field is malformed.
+        #expect(rejects(Array(#"{"api_base":"x","model":"a","model":"b"}"#.utf8)))
+    }
+
+    // MARK: Issue 13, class 2: fields that name models
+
+    @Test func otherFieldsThatNameModels() throws {
+        let facts = try scan(#"{"model":"cheap","extra_body":{"model":"opus","x":1},"tools":[{"type":"function","name":"f"},{"type":"image_generation","model":"gpt-image-1"},"odd",{"model":null}]}"#)
+        #expect(facts.extraBodyModels == ["opus"])
+        #expect(facts.toolModels == ["gpt-image-1"])
+        let session = try scan(#"{"session":{"model":"rt","audio":{"input":{"transcription":{"model":"whisper"}}},"input_audio_transcription":{"model":"t2"}}}"#)
+        #expect(session.sessionModel == "rt")
+        #expect(session.transcriptionModels == ["whisper", "t2"])
+        #expect(try JSONBodyScanner.scanSession(Array(#" {"model":"rt","input_audio_transcription":{"model":"t"}} "#.utf8)).transcriptionModels == ["t"])
+        for text in [
+            #"{"extra_body":{"model":"a","model":"b"}}"#, #"{"extra_body":"x"}"#, #"{"tools":[{"model":"a","model":"b"}]}"#,
+            #"{"tools":[{"model":5}]}"#, #"{"session":{"audio":{"input":{"transcription":{"model":"a","model":"b"}}}}}"#,
+            #"{"session":{"input_audio_transcription":{"model":1}}}"#, #"{"extra_body":{},"extra_body":{}}"#,
+        ] {
+            #expect(rejects(Array(text.utf8)), "\(text)")
+        }
+    }
+
+    @Test func aKeyEqualToModelIgnoringCaseIsMalformed() throws {
+        for text in [#"{"model":"a","MODEL":"b"}"#, #"{"Model":"b"}"#, #"{"mOdEl":"b"}"#, #"{"MOD\u0045L":"b"}"#] {
+            #expect(rejects(Array(text.utf8)), "\(text)")
+        }
+        #expect(try scan(#"{"model":"a","models":"b","messages":[{"MODEL":"x"}]}"#).model == "a")
     }
 }

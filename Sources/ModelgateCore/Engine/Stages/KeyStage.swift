@@ -9,7 +9,8 @@ enum KeyStage {
         if let questionMark = target.utf8Offset(of: UInt8(ascii: "?")) {
             let fragment = target.utf8Offset(of: UInt8(ascii: "#"), from: questionMark + 1) ?? target.utf8.count
             let rawQuery = target[target.utf8Index(at: questionMark + 1)..<target.utf8Index(at: fragment)]
-            switch QueryParameters.parse(rawQuery) {
+            context.query = QueryParameters.parse(rawQuery)
+            switch context.query! {
             case .success(let query): queryKey = query["key"]
             case .failure(let problem):
                 // The query cannot be read, so neither can a `?key=` in it: only a header key counts,

@@ -1,13 +1,20 @@
 /// Lists every model the request names: path, query, body or form `model`, `session.model`,
-/// client-side fallbacks. The primary (the one the upstream serves) comes first.
+/// client-side fallbacks and the other fields of `BodyModelFields`. The primary (the one the
+/// upstream serves) comes first. A forbidden parameter denies after every `malformed_body`
+/// reason and before `model_not_found` (CONTRACT §3).
 enum ModelNamingStage {
     static func run(_ context: inout CheckContext) -> Decision? {
         guard let route = context.route, let path = context.path else { return nil }
         if let pathModel = route.pathModel {
             context.named.append(NamedModel(id: pathModel, source: route.pathModelSource))
         }
+        var forbidden: String?
         if let fields = route.bodyFields {
-            if let denial = readBody(fields, route: route, path: path, into: &context) { return denial }
+            if let denial = readBody(fields, route: route, path: path, into: &context, forbidden: &forbidden) { return denial }
+        }
+        if let denial = context.refuseControlCharactersInNamedModels() { return denial }
+        if let forbidden {
+            return context.deny(.forbiddenParameter, "the request sets '\(forbidden)', which would re-route or re-credential the upstream call")
         }
         if context.named.isEmpty {
             return context.deny(.modelNotFound, "the request names no model", param: "model")
@@ -15,10 +22,21 @@ enum ModelNamingStage {
         return nil
     }
 
-    private static func readBody(_ fields: BodyModelFields, route: RecognizedRoute, path: CanonicalPath, into context: inout CheckContext) -> Decision? {
+    private static func readBody(
+        _ fields: BodyModelFields, route: RecognizedRoute, path: CanonicalPath, into context: inout CheckContext, forbidden: inout String?
+    ) -> Decision? {
         // LiteLLM serves `?model=` over the body's, so it is the primary.
         if route.queryModel, let queryModel = path.query["model"] {
             context.named.append(NamedModel(id: queryModel, source: .query))
+        }
+        if fields.targetModelNames {
+            if let names = path.query["target_model_names"] {
+                context.named += FormFields.commaSeparated(names).map { NamedModel(id: $0, source: .targetModelNames) }
+            }
+            // LiteLLM's model-based routing for files and batches also reads this header.
+            for value in context.request.headers.all("x-litellm-model") where !value.isEmpty {
+                context.named.append(NamedModel(id: value, source: .header))
+            }
         }
         let bytes: [UInt8]
         switch context.request.body {
@@ -53,11 +71,19 @@ enum ModelNamingStage {
         }
         do throws(BodyProblem) {
             let facts = try BodyReader.read(bytes, contentType: context.request.headers.contentType())
+            let body = facts.body
             if fields.topLevelModel, let model = facts.model { context.named.append(NamedModel(id: model, source: facts.modelSource)) }
-            if fields.sessionModel, let model = facts.body.sessionModel { context.named.append(NamedModel(id: model, source: .session)) }
-            if fields.fallbacks {
-                context.named += facts.body.fallbacks.map { NamedModel(id: $0, source: .fallback) }
+            if fields.sessionModel {
+                if let model = body.sessionModel { context.named.append(NamedModel(id: model, source: .session)) }
+                context.named += body.transcriptionModels.map { NamedModel(id: $0, source: .transcription) }
             }
+            if fields.fallbacks { context.named += body.fallbacks.map { NamedModel(id: $0, source: .fallback) } }
+            if fields.extraBody { context.named += body.extraBodyModels.map { NamedModel(id: $0, source: .extraBody) } }
+            if fields.toolModels { context.named += body.toolModels.map { NamedModel(id: $0, source: .tool) } }
+            if fields.targetModelNames {
+                context.named += body.targetModelNames.map { NamedModel(id: $0, source: .targetModelNames) }
+            }
+            forbidden = body.forbiddenParameter
             context.bodyTags = facts.body.tags
         } catch {
             return context.deny(.malformedBody, "the body cannot be read one way only: \(error)")
@@ -66,7 +92,12 @@ enum ModelNamingStage {
     }
 }
 
-/// Picks the scanner by content type: multipart and urlencoded forms, else JSON.
+/// Picks the scanner by content type, as LiteLLM and Starlette pick theirs: LiteLLM reads any
+/// `Content-Type` holding `form` as a form, and Starlette parses `multipart/form-data` and
+/// `application/x-www-form-urlencoded` (any case); everything else is JSON. A content type on
+/// which they disagree, a form content type read strictly (`HeaderParameters`) with a `charset`
+/// other than UTF-8 or US-ASCII (Starlette decodes field names with it: `+AG0-odel` is `model`
+/// in UTF-7), or a multipart boundary outside RFC 2046 is `malformed_body`.
 enum BodyReader {
     struct Facts {
         var body: BodyFacts
@@ -75,16 +106,28 @@ enum BodyReader {
     }
 
     static func read(_ bytes: [UInt8], contentType: String?) throws(BodyProblem) -> Facts {
-        let type = contentType?.lowercased() ?? ""
-        if type.hasPrefix("multipart/") {
-            guard let boundary = MultipartScanner.boundary(fromContentType: contentType ?? "") else {
-                throw BodyProblem("a multipart body without a boundary")
+        let raw = contentType ?? ""
+        let lower = raw.lowercased()
+        guard lower.contains("form") || lower.hasPrefix("multipart/") else {
+            return Facts(body: try JSONBodyScanner.scan(bytes), modelSource: .body)
+        }
+        let parsed = try HeaderParameters.parse(raw, mediaType: true)
+        guard raw.contains("form") else {
+            throw BodyProblem("a form Content-Type that LiteLLM does not read as a form (it looks for 'form' in lower case)")
+        }
+        if let charset = parsed["charset"], !["utf-8", "utf8", "us-ascii", "ascii"].contains(charset.lowercased()) {
+            throw BodyProblem("a form body with charset '\(charset.prefix(40))'; only UTF-8 and US-ASCII are read one way")
+        }
+        switch parsed.value {
+        case "multipart/form-data":
+            guard let boundary = parsed["boundary"], MultipartScanner.isBoundary(Substring(boundary)) else {
+                throw BodyProblem("a multipart body without a valid boundary")
             }
-            return Facts(body: BodyFacts(model: try MultipartScanner.modelField(in: bytes, boundary: boundary)), modelSource: .form)
+            return Facts(body: try MultipartScanner.scan(bytes, boundary: boundary), modelSource: .form)
+        case "application/x-www-form-urlencoded":
+            return Facts(body: try FormURLEncodedScanner.scan(bytes), modelSource: .form)
+        default:
+            throw BodyProblem("a Content-Type that LiteLLM reads as a form and Starlette does not")
         }
-        if type.hasPrefix("application/x-www-form-urlencoded") {
-            return Facts(body: BodyFacts(model: try FormURLEncodedScanner.modelField(in: bytes)), modelSource: .form)
-        }
-        return Facts(body: try JSONBodyScanner.scan(bytes), modelSource: .body)
     }
 }

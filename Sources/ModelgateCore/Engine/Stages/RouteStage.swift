@@ -7,7 +7,7 @@ enum RouteStage {
 
     static func run(_ context: inout CheckContext) -> Outcome {
         let path: CanonicalPath
-        switch CanonicalPath.parse(context.request.rawTarget) {
+        switch CanonicalPath.parse(context.request.rawTarget, query: context.query) {
         case .success(let parsed): path = parsed
         case .failure(let problem):
             return .decided(context.deny(.ambiguousPath, "the request path is ambiguous: \(problem)"))
