@@ -266,11 +266,11 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
         if shared.policy.isReady {
             // Checks are answered from the snapshot whatever the database does, so the service
             // stays ready; a database fault (admin writes failing) is reported, not hidden.
-            let database = shared.policy.operations.databaseHealth.fault.map {
+            let database = shared.policy.databaseHealth.fault.map {
                 #""database":"unavailable","database_error":\#(ErrorDocument.quoted($0.message)),"database_unavailable_since":\#(Int($0.since.timeIntervalSince1970))"#
             } ?? #""database":"ok""#
             respond(context: context, status: .ok,
-                    json: #"{"status":"ready","generation":\#(shared.holder.snapshot.generation),\#(database)}"#)
+                    json: #"{"status":"ready","generation":\#(shared.holder.snapshot.generation),"policy_age_seconds":\#(Int(Date().timeIntervalSince(shared.policy.lastSynchronised))),\#(database)}"#)
         } else {
             respond(context: context, status: .serviceUnavailable, json: #"{"status":"not_ready"}"#)
         }
@@ -339,8 +339,10 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         }
         if keepAlive {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            // Before the end is written: NIO's pipelining handler hands over the next pipelined
+            // request from within that write, and the machine must be waiting for it.
             perform(machine.responseSent(keepAlive: true), context: context)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         } else if closing {
             // Answered before the request ended (body over the limit, stalled or late): the
             // client may still be sending. Closing with its bytes unread makes the kernel reset
