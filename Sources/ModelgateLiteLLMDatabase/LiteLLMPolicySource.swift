@@ -50,10 +50,12 @@ public struct LiteLLMPolicySource: Sendable {
         }
     }
 
-    /// Polls until the task is cancelled. `deliver` gets every non-empty delta in order;
+    /// Polls until the task is cancelled. After every successful round `tracked` gets the
+    /// tracker (the rows known now), then `deliver` gets the delta when it is not empty;
     /// `health` is told when the database goes away (with the reason) and comes back.
     public func run(
         tracker initial: LiteLLMChangeTracker,
+        tracked: @Sendable (LiteLLMChangeTracker) -> Void = { _ in },
         deliver: @Sendable (LiteLLMDelta) -> Void,
         health: @Sendable (_ up: Bool, _ reason: String?) -> Void
     ) async {
@@ -78,6 +80,7 @@ public struct LiteLLMPolicySource: Sendable {
                     delta = tracker.apply(try await LiteLLMDatabaseReader.poll(tracker, on: connection!, logger: logger))
                 }
                 for problem in delta.problems { logger.warning("LiteLLM row not used as stored", metadata: ["row": "\(problem)"]) }
+                tracked(tracker)
                 if !delta.isEmpty { deliver(delta) }
                 try? await Task.sleep(for: pollInterval)
             } catch {

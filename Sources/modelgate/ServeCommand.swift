@@ -5,6 +5,7 @@ import Metrics
 import ModelgateGRPC
 import ModelgateHTTP
 import ModelgateObservability
+import ModelgatePostgres
 import ModelgateStore
 import Prometheus
 import ServiceLifecycle
@@ -24,6 +25,11 @@ struct ServeCommand: AsyncParsableCommand {
               modelgate serve --config config.yaml --database /var/lib/mg.sqlite \\
                   --http 0.0.0.0:8181 --grpc 0.0.0.0:9191 --log-format json
 
+              # LiteLLM's database as the read-only policy source (a SELECT-only role;
+              # no database of its own, admin routes answer 405):
+              modelgate serve --config config.yaml \\
+                  --litellm-database 'postgres://modelgate_ro:...@db:5432/litellm?sslmode=require'
+
               # nginx style and Envoy style checks:
               curl -i http://127.0.0.1:8181/check \\
                   -H 'X-Original-Method: POST' \\
@@ -38,6 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "SQLite file (created on first start) or postgres:// URL for many replicas; default MODELGATE_DATABASE_URL, else ./modelgate.sqlite.")
     var database: String?
+
+    @Option(name: .long, help: "LiteLLM's PostgreSQL database (postgres:// URL of a SELECT-only role) as the read-only policy source, instead of --database; default MODELGATE_LITELLM_DATABASE_URL.")
+    var litellmDatabase: String?
 
     @Option(name: .long, help: "HTTP listen address (HOST:PORT).")
     var http: ListenAddress = ListenAddress(argument: "127.0.0.1:8181")!
@@ -67,14 +76,29 @@ struct ServeCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let database = DatabaseArgument.resolve(flag: database, environment: environment)
         let policy: PolicyService
-        do {
-            // An unreachable PostgreSQL is retried for 30 s before giving up (CONTRACT §8).
-            policy = try PolicyService(
-                configPath: config, database: database, environment: environment, logger: logger,
-                follow: true, waitForDatabase: 30)
-        } catch {
-            Console.report(error, context: "modelgate: cannot start")
-            throw ExitCode(2)
+        var liteLLMFeed: LiteLLMFeed?
+        if let liteLLMURL = litellmDatabase ?? environment[Self.liteLLMDatabaseVariable] {
+            do {
+                // An unreachable LiteLLM database is retried for 30 s, as --database is.
+                let feed = try await LiteLLMFeed.open(
+                    url: try Self.liteLLMDatabase(liteLLMURL, databaseFlag: self.database, environment: environment),
+                    configPath: config, environment: environment, logger: logger, waitUpTo: 30)
+                liteLLMFeed = feed
+                policy = feed.policy
+            } catch {
+                Console.report(error, context: "modelgate: cannot start")
+                throw ExitCode(2)
+            }
+        } else {
+            do {
+                // An unreachable PostgreSQL is retried for 30 s before giving up (CONTRACT §8).
+                policy = try PolicyService(
+                    configPath: config, database: database, environment: environment, logger: logger,
+                    follow: true, waitForDatabase: 30)
+            } catch {
+                Console.report(error, context: "modelgate: cannot start")
+                throw ExitCode(2)
+            }
         }
         let recorder = DecisionRecorder(logger: logger)
 
@@ -91,6 +115,8 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger)
         services.append(.init(service: grpcFront, serviceName: "grpc"))
 
+        if let liteLLMFeed { services.append(.init(service: liteLLMFeed, serviceName: "litellm-database")) }
+
         services.append(.init(
             service: ConfigReloader(policy: policy, metrics: PolicyMetrics(registry: registry), logger: logger),
             serviceName: "config-reloader"))
@@ -100,7 +126,7 @@ struct ServeCommand: AsyncParsableCommand {
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(15)
         let group = ServiceGroup(configuration: groupConfiguration)
         logger.info("modelgate starting", metadata: [
-            "http": "\(http)", "grpc": "\(grpc)", "database": .string(DatabaseArgument.printable(database)), "config": .string(config ?? "(none)"),
+            "http": "\(http)", "grpc": "\(grpc)", "database": .string(liteLLMFeed == nil ? DatabaseArgument.printable(database) : "LiteLLM (read-only)"), "config": .string(config ?? "(none)"),
         ])
         do {
             try await group.run()
@@ -109,6 +135,18 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         logger.info("modelgate stopped")
+    }
+}
+
+extension ServeCommand {
+    static let liteLLMDatabaseVariable = "MODELGATE_LITELLM_DATABASE_URL"
+
+    /// LiteLLM's database URL; one policy source only, so a --database beside it is refused.
+    static func liteLLMDatabase(_ text: String, databaseFlag: String?, environment: [String: String]) throws -> DatabaseURL {
+        if databaseFlag != nil || environment[DatabaseArgument.environmentVariable] != nil {
+            throw ValidationError("--litellm-database replaces --database (and \(DatabaseArgument.environmentVariable)): give one policy source")
+        }
+        return try DatabaseURL(parsing: text)
     }
 }
 

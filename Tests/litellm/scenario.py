@@ -19,42 +19,48 @@ from litellm_db import LiteLLMWriter, Postgres, apply_migrations, grant_read_onl
 SALT = "sk-salt-scenario-5b1f"
 
 
+def seed(url: str) -> tuple[LiteLLMWriter, dict[str, str]]:
+    """Writes the seed scenario's rows; returns the writer and the sk- keys by name."""
+    w = LiteLLMWriter(url, SALT)
+    w.new_organization("org-1", ["gpt-4o-mini", "claude-opus-4-7"])
+    w.new_team("team-mini", ["gpt-4o-mini"], organization_id="org-1")
+    w.new_team("team-frontier", ["frontier"], metadata={"tags": ["prod"]})
+    w.new_team("team-blocked", [], blocked=True)
+    w.new_user("user-mini", ["gpt-4o-mini"])
+    keys = {
+        "mini": w.new_key(["gpt-4o-mini"], alias="mini"),
+        "entitled": w.new_key(["claude-opus-4-7"], alias="entitled"),
+        "team-mini": w.new_key([], alias="team-mini", team_id="team-mini"),
+        "all-team": w.new_key(["all-team-models"], alias="all-team", team_id="team-frontier"),
+        "user-mini": w.new_key([], alias="user-mini", user_id="user-mini"),
+        "blocked": w.new_key([], alias="blocked", blocked=True),
+        "expired": w.new_key([], alias="expired", expires=dt.datetime(2020, 1, 1)),
+        "in-blocked-team": w.new_key([], alias="in-blocked-team", team_id="team-blocked"),
+        "deleted": w.new_key([], alias="deleted"),
+        "db-model": w.new_key(["db-opus"], alias="db-model"),
+        "any": w.new_key([], alias="any"),
+    }
+    w.delete_key(keys["deleted"])
+    old = w.new_key(["gpt-4o-mini"], alias="rotated")
+    keys["rotated-new"] = w.regenerate_key(old, dt.timedelta(hours=1))
+    keys["rotated-old"] = old
+    gone = w.new_key(["gpt-4o-mini"], alias="rotated-no-grace")
+    keys["rotated-no-grace-new"] = w.regenerate_key(gone, None)
+    keys["rotated-no-grace-old"] = gone
+    w.new_model("db-opus", {"model": "bedrock/global.anthropic.claude-opus-4-7", "api_key": "sk-bedrock-db-secret"},
+                {"access_groups": ["frontier"]})
+    w.new_model("db-sonnet", {"model": "bedrock/us.anthropic.claude-sonnet-4-6", "api_key": "sk-bedrock-db-secret-2"},
+                algorithm="aes-256-gcm")
+    w.new_credential("db-cred", {"api_key": "sk-db-credential"}, {"custom_llm_provider": "bedrock"})
+    return w, keys
+
+
 def main() -> None:
     with Postgres() as pg:
         url = pg.create_database()
         apply_migrations(url)
         grant_read_only(url, "modelgate_ro", "ro-scenario-pw")
-        w = LiteLLMWriter(url, SALT)
-        w.new_organization("org-1", ["gpt-4o-mini", "claude-opus-4-7"])
-        w.new_team("team-mini", ["gpt-4o-mini"], organization_id="org-1")
-        w.new_team("team-frontier", ["frontier"], metadata={"tags": ["prod"]})
-        w.new_team("team-blocked", [], blocked=True)
-        w.new_user("user-mini", ["gpt-4o-mini"])
-        keys = {
-            "mini": w.new_key(["gpt-4o-mini"], alias="mini"),
-            "entitled": w.new_key(["claude-opus-4-7"], alias="entitled"),
-            "team-mini": w.new_key([], alias="team-mini", team_id="team-mini"),
-            "all-team": w.new_key(["all-team-models"], alias="all-team", team_id="team-frontier"),
-            "user-mini": w.new_key([], alias="user-mini", user_id="user-mini"),
-            "blocked": w.new_key([], alias="blocked", blocked=True),
-            "expired": w.new_key([], alias="expired", expires=dt.datetime(2020, 1, 1)),
-            "in-blocked-team": w.new_key([], alias="in-blocked-team", team_id="team-blocked"),
-            "deleted": w.new_key([], alias="deleted"),
-            "db-model": w.new_key(["db-opus"], alias="db-model"),
-            "any": w.new_key([], alias="any"),
-        }
-        w.delete_key(keys["deleted"])
-        old = w.new_key(["gpt-4o-mini"], alias="rotated")
-        keys["rotated-new"] = w.regenerate_key(old, dt.timedelta(hours=1))
-        keys["rotated-old"] = old
-        gone = w.new_key(["gpt-4o-mini"], alias="rotated-no-grace")
-        keys["rotated-no-grace-new"] = w.regenerate_key(gone, None)
-        keys["rotated-no-grace-old"] = gone
-        w.new_model("db-opus", {"model": "bedrock/global.anthropic.claude-opus-4-7", "api_key": "sk-bedrock-db-secret"},
-                    {"access_groups": ["frontier"]})
-        w.new_model("db-sonnet", {"model": "bedrock/us.anthropic.claude-sonnet-4-6", "api_key": "sk-bedrock-db-secret-2"},
-                    algorithm="aes-256-gcm")
-        w.new_credential("db-cred", {"api_key": "sk-db-credential"}, {"custom_llm_provider": "bedrock"})
+        w, keys = seed(url)
         print(json.dumps({"url": pg.url(user="modelgate_ro", password="ro-scenario-pw"), "salt_key": SALT, "keys": keys}), flush=True)
         for line in sys.stdin:
             command = json.loads(line)

@@ -73,6 +73,14 @@ public struct LiteLLMChangeTracker: Sendable {
         for row in contents.credentials { credentials[row.credentialName] = row }
     }
 
+    /// The rows tracked now, as a full read would return them (organizations are not tracked:
+    /// no request check reads them).
+    public var contents: LiteLLMContents {
+        LiteLLMContents(
+            keys: Array(keys.values), deprecatedKeys: Array(deprecated.values), teams: Array(teams.values),
+            users: Array(users.values), models: models, credentials: Array(credentials.values))
+    }
+
     static func seconds(_ date: Date?) -> Double { date?.timeIntervalSince1970 ?? 0 }
 
     /// Whether changed key rows include a regenerated key (a token not tracked yet, on a row

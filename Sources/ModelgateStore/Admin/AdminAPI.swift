@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ModelgateCore
 
 /// The admin API of CONTRACT §5, transport-free: the HTTP front hands it every request.
@@ -7,11 +8,25 @@ import ModelgateCore
 /// key (401 otherwise), bad input is a 400 naming the field, a missing object a 404, and a
 /// storage fault the only 500.
 public final class AdminAPI: Sendable {
-    let operations: AdminOperations
+    /// nil when the policy is read-only (its source is managed elsewhere).
+    let operations: AdminOperations?
     let authorization: AdminAuthorization
+    let logger: Logger
+    /// Read-only mode: every route answers 405 with this message.
+    let readOnlyMessage: String?
 
     init(operations: AdminOperations, masterKey: @escaping @Sendable () -> String?) {
         self.operations = operations
+        logger = operations.logger
+        readOnlyMessage = nil
+        authorization = AdminAuthorization(masterKey: masterKey)
+    }
+
+    /// Read-only mode: after the master key check, every route answers 405 `message`.
+    init(readOnlyMessage message: String, logger: Logger, masterKey: @escaping @Sendable () -> String?) {
+        operations = nil
+        self.logger = logger
+        readOnlyMessage = message
         authorization = AdminAuthorization(masterKey: masterKey)
     }
 
@@ -42,18 +57,21 @@ public final class AdminAPI: Sendable {
             guard route.methods.contains(method.uppercased()) else {
                 throw AdminError(status: 405, message: "\(path) answers \(route.methods.joined(separator: ", ")), not \(method)")
             }
-            let answer = try respond(to: route, method: method.uppercased(), query: QueryFields(query), body: body)
+            guard let operations else {
+                throw AdminError(status: 405, message: readOnlyMessage ?? "the policy is read-only")
+            }
+            let answer = try respond(to: route, operations: operations, method: method.uppercased(), query: QueryFields(query), body: body)
             return AdminResponse(status: 200, body: answer.jsonText)
         } catch {
             if error.status == 401 {
                 // Who knocks without the master key is worth a line; the token they sent is not.
-                operations.logger.warning("admin: request refused", metadata: ["method": "\(LogText.client(method))", "path": "\(LogText.clientTarget(path, rawTarget: path, headers: headers))", "reason": "\(error.message)"])
+                logger.warning("admin: request refused", metadata: ["method": "\(LogText.client(method))", "path": "\(LogText.clientTarget(path, rawTarget: path, headers: headers))", "reason": "\(error.message)"])
             }
             return AdminResponse(status: error.status, body: error.json.jsonText)
         }
     }
 
-    private func respond(to route: AdminRoute, method: String, query: QueryFields, body: [UInt8]) throws(AdminError) -> JSONValue {
+    private func respond(to route: AdminRoute, operations: AdminOperations, method: String, query: QueryFields, body: [UInt8]) throws(AdminError) -> JSONValue {
         switch route {
         case .keyGenerate:
             return .object(try operations.generateKey(KeyGenerateRequest(RequestFields(body: body))).json)

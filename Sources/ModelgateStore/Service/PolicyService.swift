@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ModelgateConfig
 import ModelgateCore
+import Synchronization
 
 /// Owns the policy a running modelgate serves: the config file, the SQLite store and the
 /// snapshot holder both fronts read. Admin writes apply their changes to the snapshot here
@@ -18,13 +19,19 @@ public final class PolicyService: Sendable {
     public let holder: SnapshotHolder
     /// The admin API (LiteLLM shapes), answering for the HTTP front.
     public let admin: AdminAPI
-    /// The admin operations behind `admin`, for in-process callers.
-    public let operations: AdminOperations
-    /// The database in use (SQLite file or PostgreSQL).
-    public let storage: any PolicyStorage
+    /// The admin operations behind `admin`, for in-process callers; nil in read-only mode.
+    public let operations: AdminOperations!
+    /// The database in use (SQLite file or PostgreSQL); nil in read-only mode.
+    public let storage: (any PolicyStorage)!
     /// Brings the policy up to date from the database's change log (writes of this process,
-    /// of the offline CLI, of other replicas).
-    public let follower: ChangeFollower
+    /// of the offline CLI, of other replicas); nil in read-only mode.
+    public let follower: ChangeFollower!
+    /// The config file's `general_settings.master_key` (LiteLLM derives its salt key from it).
+    public let configMasterKey: String?
+    /// Read-only mode: the policy source's health and last successful read, reported by the
+    /// source itself (`sourceSynchronised`, `sourceFailed`).
+    private let readOnlyHealth: DatabaseHealth?
+    private let readOnlySynchronised = Mutex(Date())
 
     let configPath: String?
     let environment: [String: String]
@@ -54,6 +61,8 @@ public final class PolicyService: Sendable {
         if configPath == nil {
             logger.notice("no config file: the model catalog is empty and every model request is denied")
         }
+        configMasterKey = config.masterKey
+        readOnlyHealth = nil
         let storage = try DatabaseArgument.open(database, logger: logger, waitUpTo: waitForDatabase)
         self.storage = storage
         let cipher = CredentialCipher(environment: environment)
@@ -93,6 +102,65 @@ public final class PolicyService: Sendable {
         ])
     }
 
+    /// Read-only mode: the policy comes from a source modelgate does not write (LiteLLM's
+    /// database). No storage is opened or created; every admin route answers 405 with
+    /// `readOnlyMessage`. The source reads itself and hands its changes to `apply`.
+    /// - Parameters:
+    ///   - location: where the source is, for error messages (never a password).
+    ///   - sourceSettings: the source's changes to the config's settings.
+    ///   - load: the source's whole contents as known now (start, SIGHUP).
+    public init(
+        configPath: String?, readOnlyMessage: String, location: String, environment: [String: String], logger: Logger,
+        sourceSettings: @escaping @Sendable (inout GateSettings) -> Void,
+        load: @escaping @Sendable () throws -> PolicyParts
+    ) throws {
+        self.configPath = configPath
+        self.environment = environment
+        self.logger = logger
+        let config = try configPath.map { try Self.loadConfig(at: $0, environment: environment, logger: logger) } ?? GatewayConfig()
+        if configPath == nil {
+            logger.notice("no config file: the model catalog is empty and every model request is denied")
+        }
+        configMasterKey = config.masterKey
+        readOnlyHealth = DatabaseHealth()
+        storage = nil
+        follower = nil
+        operations = nil
+        holder = SnapshotHolder(.empty)
+        let builder = SnapshotBuilder(
+            holder: holder, config: config, environmentMasterKey: environment[Self.masterKeyVariable], logger: logger,
+            sourceSettings: sourceSettings, load: load)
+        self.builder = builder
+        admin = AdminAPI(readOnlyMessage: readOnlyMessage, logger: logger, masterKey: { builder.masterKey })
+        do {
+            try builder.rebuild()
+        } catch {
+            throw PolicyServiceError("cannot read \(location): \(error)")
+        }
+    }
+
+    /// The database's health (read-only mode: the source's, as it reports it).
+    public var databaseHealth: DatabaseHealth { readOnlyHealth ?? storage.health }
+
+    /// When the policy was last brought up to date with its source.
+    public var lastSynchronised: Date { follower?.lastSynchronised ?? readOnlySynchronised.withLock { $0 } }
+
+    /// Read-only mode: the source read successfully now.
+    public func sourceSynchronised(at date: Date = Date()) {
+        readOnlyHealth?.recordSuccess()
+        readOnlySynchronised.withLock { $0 = date }
+    }
+
+    /// Read-only mode: the source could not be read; `reason` names the place, never a secret.
+    public func sourceFailed(_ reason: String, at date: Date = Date()) {
+        readOnlyHealth?.recordFault(reason, at: date)
+    }
+
+    /// Re-reads the whole source with the config in force.
+    public func rebuild() throws {
+        try builder.rebuild()
+    }
+
     /// SIGHUP: re-reads the config file (and the database, picking up offline CLI changes).
     /// An invalid file throws and leaves the old policy in force.
     public func reloadConfig() throws {
@@ -100,7 +168,7 @@ public final class PolicyService: Sendable {
         do {
             try builder.replaceConfig(config)
         } catch {
-            throw PolicyServiceError("cannot read the database \(storage.location): \(SQLiteStorage.describe(error))")
+            throw PolicyServiceError("cannot read the database \(storage.map { $0.location } ?? "source"): \(storage == nil ? "\(error)" : SQLiteStorage.describe(error))")
         }
         logger.info("policy reloaded", metadata: ["generation": "\(holder.snapshot.generation)"])
     }
