@@ -65,7 +65,8 @@ FALLBACK_KEYS = ("fallbacks", "context_window_fallbacks", "content_policy_fallba
 # Starlette's form reading, in a worker per python-multipart version
 
 WORKER = r'''
-import asyncio, base64, json, sys
+import asyncio, base64, json, logging, sys
+logging.disable(logging.CRITICAL)
 import python_multipart
 from starlette.datastructures import Headers, UploadFile
 from starlette.formparsers import FormParser, MultiPartParser
@@ -236,7 +237,7 @@ def upstream_reading(path: str, content_type: str, body: bytes, form_items) -> R
         return reading
     try:
         data = json.loads(body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     if not isinstance(data, dict):
         return None

@@ -4,6 +4,8 @@
 public enum FormURLEncodedScanner {
     public static func scan(_ body: [UInt8]) throws(BodyProblem) -> BodyFacts {
         guard let text = String(validating: body, as: UTF8.self) else { throw BodyProblem("the form body is not UTF-8") }
+        // python-multipart 0.0.20 splits fields at ';' as well as '&', newer versions only at '&'.
+        if body.contains(UInt8(ascii: ";")) { throw BodyProblem("a ';' in a urlencoded form body (parsers disagree on whether it separates fields)") }
         switch QueryParameters.parse(Substring(text)) {
         case .success(let parameters):
             var fields = FormFields()

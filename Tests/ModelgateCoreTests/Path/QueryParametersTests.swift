@@ -37,3 +37,12 @@ struct QueryParametersTests {
         #expect(try CanonicalPath.parse("/v1/chat/completions?model=a&key=k").get().query == path.query)
     }
 }
+
+/// python-multipart 0.0.20 splits a urlencoded body at ';' too (found by Hostile/differential.py).
+@Suite("Urlencoded forms")
+struct URLEncodedFormTests {
+    @Test func aSemicolonIsMalformed() throws {
+        #expect(throws: BodyProblem.self) { try FormURLEncodedScanner.scan(Array("model=gpt-4o-mini&x=1;model=gpt-4o".utf8)) }
+        #expect(try FormURLEncodedScanner.scan(Array("model=gpt-4o-mini&x=1%3B".utf8)).model == "gpt-4o-mini")
+    }
+}
