@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import pathlib
+import shutil
 import socket
 import statistics
 import subprocess
@@ -112,6 +113,36 @@ class Serve:
         return json.loads(text) if status == 200 else {"status": status, "text": text}
 
 
+def sdk_through_nginx(serve: Serve, keys: dict[str, str], folder: pathlib.Path) -> None:
+    """nginx (examples-nginx/modelgate-body.conf) in front of serve and e2e's fake upstream; the
+    OpenAI SDK's calls: the key's model allowed with the config's provider key injected, another
+    model denied with 403."""
+    sys.path.insert(0, str(ROOT))
+    import openai
+    from e2e import harness
+    from e2e.fake_upstream import FakeUpstream
+
+    upstream = FakeUpstream().start()
+    cert, key = harness.make_tls_cert(folder)
+    nginx = harness.start_nginx("nginx-body", folder, serve.http, upstream.port, cert, key)
+    try:
+        client = openai.OpenAI(base_url=f"http://127.0.0.1:{nginx.ports['http']}/v1", api_key=keys["mini"], max_retries=0)
+        reply = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
+        expect(bool(reply.choices), "nginx + OpenAI SDK: the gpt-4o-mini key's call to gpt-4o-mini allowed")
+        seen = upstream.requests
+        expect(bool(seen) and seen[-1].header("authorization") == "Bearer sk-openai-config",
+               "nginx + OpenAI SDK: the upstream got the config's provider key, not the LiteLLM key")
+        try:
+            client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
+            expect(False, "nginx + OpenAI SDK: gpt-4o denied to the gpt-4o-mini key")
+        except openai.PermissionDeniedError:
+            expect(True, "nginx + OpenAI SDK: gpt-4o denied to the gpt-4o-mini key (403)")
+        expect(len(upstream.requests) == len(seen), "nginx + OpenAI SDK: the denied call never reached the upstream")
+    finally:
+        nginx.stop()
+        upstream.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=str(ROOT / ".build/debug/modelgate"))
@@ -183,6 +214,11 @@ def main() -> None:
             p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
             print(f"LITELLM-SERVE changes={len(latencies)} p50={p50:.0f}ms p99={p99:.0f}ms max={latencies[-1] * 1000:.0f}ms", flush=True)
             expect(latencies[-1] < 1.0, "every SQL change in force through serve within 1 s")
+
+            if shutil.which("nginx"):
+                sdk_through_nginx(serve, keys, folder)
+            else:
+                print("skip nginx + SDK: nginx is not installed", flush=True)
 
             status, _, readiness = request("GET", serve.base() + "/health/readiness")
             ready = json.loads(readiness)
