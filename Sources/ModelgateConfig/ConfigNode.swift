@@ -56,8 +56,8 @@ struct ConfigReader {
                 problem(at, "a mapping key is not a string")
                 continue
             }
-            if name.hasPrefix(YAMLDocument.supersededMarker) {
-                repeated(String(name.dropFirst(YAMLDocument.supersededMarker.count)), in: at, reading: reading)
+            if let original = YAMLDocument.supersededName(name) {
+                repeated(original, in: at, reading: reading)
                 continue
             }
             result.append((name, at.child(name, value)))
@@ -87,8 +87,8 @@ struct ConfigReader {
         case .mapping(let mapping):
             for (key, value) in mapping {
                 guard let name = key.string else { continue }
-                if name.hasPrefix(YAMLDocument.supersededMarker) {
-                    repeated(String(name.dropFirst(YAMLDocument.supersededMarker.count)), in: node, reading: [])
+                if let original = YAMLDocument.supersededName(name) {
+                    repeated(original, in: node, reading: [])
                 } else {
                     warnRepeats(under: node.child(name, value))
                 }

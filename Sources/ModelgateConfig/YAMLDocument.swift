@@ -4,14 +4,21 @@ import Yams
 /// the file's text into an error.
 ///
 /// - Yams refuses any mapping with a repeated key, while PyYAML keeps the last value. So each
-///   earlier occurrence Yams reports is renamed in place to `supersededMarker + name` and the
+///   earlier occurrence Yams reports is renamed in place (`supersededMarker`, a number, the key) and the
 ///   text composed again: the reader then decides, key by key, whether a repeat is an error (a
 ///   key modelgate reads) or a warning (one it ignores).
 /// - Yams errors carry the whole document as "context"; only libyaml's problem and its line and
 ///   column are kept.
 enum YAMLDocument {
-    /// Prefix of a renamed earlier occurrence: private-use characters no config key holds.
-    static let supersededMarker = "\u{E000}modelgate-superseded\u{E000}"
+    /// Prefix of a renamed earlier occurrence (then a number, `\u{E001}` and the key): private-use
+    /// characters no config key holds.
+    static let supersededMarker = "\u{E000}modelgate-superseded-"
+
+    /// The key a renamed occurrence stood for, or nil for an ordinary key.
+    static func supersededName(_ key: String) -> String? {
+        guard key.hasPrefix(supersededMarker), let end = key.firstIndex(of: "\u{E001}") else { return nil }
+        return String(key[key.index(after: end)...])
+    }
 
     /// At most this many repeated keys are renamed (each costs one more compose).
     static let maxRenames = 200
@@ -27,7 +34,7 @@ enum YAMLDocument {
                     throw ConfigError(problems: [problem(error)])
                 }
                 let at = "line \(context.mark.line), column \(context.mark.column)"
-                guard !renamed.contains(at), let next = renameKey(in: text, at: context.mark) else {
+                guard !renamed.contains(at), let next = renameKey(in: text, at: context.mark, number: renamed.count) else {
                     let list = names.map { "'\($0)'" }.joined(separator: ", ")
                     throw ConfigError(problems: [ConfigProblem(location: "config (\(at))", message: "repeated key \(list) that cannot be read one way only")])
                 }
@@ -57,7 +64,7 @@ enum YAMLDocument {
     /// `text` with the key starting at `mark` (1-based line and column, in Unicode scalars, lines
     /// broken as libyaml breaks them) prefixed with the marker; nil when no plain or quoted key
     /// starts there.
-    static func renameKey(in text: String, at mark: Mark) -> String? {
+    static func renameKey(in text: String, at mark: Mark, number: Int) -> String? {
         var scalars = Array(text.unicodeScalars)
         var line = 1, column = 1, index = 0
         while index < scalars.count, line < mark.line || column < mark.column {
@@ -78,7 +85,7 @@ enum YAMLDocument {
         case "?", "&", "*", "!", "[", "{", "-", ":", "#", "|", ">", "%", "@", "`", " ", "\t": return nil
         default: break
         }
-        scalars.insert(contentsOf: supersededMarker.unicodeScalars, at: index)
+        scalars.insert(contentsOf: "\(supersededMarker)\(number)\u{E001}".unicodeScalars, at: index)
         var result = String.UnicodeScalarView()
         result.append(contentsOf: scalars)
         return String(result)

@@ -160,7 +160,8 @@ import Testing
             model_list:
               - model_name: ok
                 litellm_params: { model: openai/gpt-4o }
-              - model_name: no-params
+              - model_name: no-model
+                litellm_params: { api_key: x }
               - litellm_params: { model: openai/gpt-4o-mini }
             """.write(to: config, atomically: true, encoding: .utf8)
         let result = try await CLI.run(["config", "validate", config.path], in: directory)
