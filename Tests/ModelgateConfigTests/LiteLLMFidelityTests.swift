@@ -145,7 +145,7 @@ struct LiteLLMFidelityTests {
         #expect(config.parts.deployments.count == 1)
         let repeats = config.warnings.filter { $0.contains("repeated") }
         #expect(repeats.count == 2, "\(config.warnings)")
-        #expect(repeats.contains { $0.hasPrefix("litellm_settings.success_callback (line 7, column 3)") }, "\(repeats)")
+        #expect(repeats.contains { $0.hasPrefix("litellm_settings.success_callback (line 8, column 3)") }, "\(repeats)")
         #expect(repeats.contains { $0.hasPrefix("model_list[0].litellm_params.temperature") })
     }
 
