@@ -69,13 +69,12 @@ struct LiteLLMFidelityTests {
         ("amazon.titan-embed-text-v2:0", "bedrock", .registry),
         ("us.anthropic.claude-3-5-sonnet-20240620-v1:0", "bedrock", .registry),
         ("us.anthropic.claude-opus-9-9-v1:0", "bedrock", .routingRule),
-        // litellm 1.110.2's registry no longer lists claude-3-5-sonnet-20240620 or gemini-1.5-pro;
-        // its get_llm_provider refuses them, so modelgate reads them as OpenAI-compatible.
+        // Retired from the pinned registry; placed as the releases that listed them did (CONTRACT §2).
         ("claude-haiku-4-5-20251001", "anthropic", .registry),
-        ("claude-3-5-sonnet-20240620", "openai", .openAICompatible),
+        ("claude-3-5-sonnet-20240620", "anthropic", .registry),
         ("claude-newfamily-7", "anthropic", .routingRule),
         ("gemini-2.5-flash", "vertex_ai", .registry),
-        ("gemini-1.5-pro", "openai", .openAICompatible),
+        ("gemini-1.5-pro", "vertex_ai", .registry),
         ("gpt-4o", "openai", .registry),
         ("bedrock/converse/anthropic.claude-3-sonnet-20240229-v1:0", "bedrock", .prefix),
         ("hosted_vllm/meta-llama/Llama-3", "hosted_vllm", .prefix),

@@ -24,6 +24,13 @@ public enum LiteLLMModelName {
     /// The litellm release the registry tables were generated from.
     public static let registryVersion = LiteLLMRegistry.litellmVersion
 
+    /// Bare names that earlier LiteLLM registries listed and the pinned one no longer does; configs
+    /// written for those releases still name them, and CONTRACT §2 places them as those releases did.
+    static let retiredRegistryNames: [String: Provider] = [
+        "claude-3-5-sonnet-20240620": .anthropic,
+        "gemini-1.5-pro": .vertexAI,
+    ]
+
     /// Bedrock route prefixes that pick an API, not a model: `bedrock/converse/X` serves id X.
     static let bedrockRoutePrefixes = ["converse/", "invoke/"]
 
@@ -51,6 +58,9 @@ public enum LiteLLMModelName {
         }
         if let provider = BareModelNames.shared.providers[model] {
             return Reading(provider: Provider(provider), modelID: model, placement: .registry)
+        }
+        if let provider = retiredRegistryNames[model] {
+            return Reading(provider: provider, modelID: model, placement: .registry)
         }
         if let provider = BareModelNames.shared.routingProvider(model) {
             return Reading(provider: Provider(provider), modelID: model, placement: .routingRule)
