@@ -18,7 +18,9 @@ struct JSONTextTests {
         #expect(ascii.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }, "\(ascii)")
         #expect(try Self.decoded(ascii) == value)
         let utf8 = JSONText.quoted(value, asciiOnly: false)
-        #expect(try Self.decoded(utf8) == value)
+        // Foundation drops a raw U+FEFF at the start of a string (docs/FUZZING.md); the escaped
+        // form above is checked for it instead.
+        if !value.unicodeScalars.contains("\u{FEFF}") { #expect(try Self.decoded(utf8) == value) }
         #expect(!utf8.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F })
     }
 
