@@ -167,7 +167,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelgatePostgresTests",
-            dependencies: ["ModelgatePostgres"]
+            dependencies: [
+                "ModelgatePostgres", "ModelgateStore", "ModelgateTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "ModelgateHTTPTests",

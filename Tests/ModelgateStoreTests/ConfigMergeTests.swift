@@ -19,17 +19,17 @@ struct ConfigMergeTests {
             masterKey: masterKey)
     }
 
-    func builder(_ store: SQLiteStorage, cipher: CredentialCipher?, environmentMasterKey: String? = nil, config: GatewayConfig = config()) -> SnapshotBuilder {
-        SnapshotBuilder(
-            holder: SnapshotHolder(.empty), storage: store, cipher: cipher, config: config,
-            environmentMasterKey: environmentMasterKey, logger: quietLogger)
+    func builder(_ store: any PolicyStorage, cipher: CredentialCipher?, environmentMasterKey: String? = nil, config: GatewayConfig = config()) -> SnapshotBuilder {
+        SnapshotBuilder(holder: SnapshotHolder(.empty), config: config, environmentMasterKey: environmentMasterKey, logger: quietLogger) {
+            try store.read { try StoreContents.load($0) }.policyParts(cipher: cipher, logger: quietLogger).parts
+        }
     }
 
     @Test("config parts and stored parts merge; the database wins on the same name")
     func merge() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let store = try SQLiteStorage(path: directory.databasePath)
+        let store = try DatabaseArgument.open(directory.databasePath, logger: quietLogger)
         let cipher = try #require(CredentialCipher(secret: secretKey))
         let builder = builder(store, cipher: cipher)
         let operations = AdminOperations(
@@ -54,7 +54,7 @@ struct ConfigMergeTests {
     func undecryptableStoredCredentialStaysUnavailable() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let store = try SQLiteStorage(path: directory.databasePath)
+        let store = try DatabaseArgument.open(directory.databasePath, logger: quietLogger)
         let cipher = try #require(CredentialCipher(secret: secretKey))
         let writer = AdminOperations(storage: store, cipher: cipher, logger: quietLogger)
         _ = try writer.addCredential(CredentialNewRequest(name: "shared", values: ["api_key": "stored-value"]))
@@ -76,7 +76,7 @@ struct ConfigMergeTests {
     func masterKeySources() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let store = try SQLiteStorage(path: directory.databasePath)
+        let store = try DatabaseArgument.open(directory.databasePath, logger: quietLogger)
         #expect(builder(store, cipher: nil, environmentMasterKey: "sk-env").masterKey == "sk-env")
         #expect(builder(store, cipher: nil, environmentMasterKey: "").masterKey == "sk-config-master")
         let fromConfig = builder(store, cipher: nil)
@@ -90,7 +90,7 @@ struct ConfigMergeTests {
     func reloadKeepsStoredObjects() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let store = try SQLiteStorage(path: directory.databasePath)
+        let store = try DatabaseArgument.open(directory.databasePath, logger: quietLogger)
         let builder = builder(store, cipher: nil)
         let operations = AdminOperations(storage: store, cipher: nil, logger: quietLogger, didCommit: { try builder.rebuild() })
         let generated = try operations.generateKey(KeyGenerateRequest())

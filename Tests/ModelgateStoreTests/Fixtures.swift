@@ -2,18 +2,40 @@ import Foundation
 import Logging
 import ModelgateCore
 import Synchronization
+import ModelgateTestSupport
 @testable import ModelgateStore
 
-/// A fresh directory under the system temp dir, removed by `cleanup()`.
+/// Which database the store suite runs against: SQLite by default; PostgreSQL with
+/// `MODELGATE_TEST_BACKEND=postgres` (a real server from `PostgresCluster`, a fresh database
+/// per test). The same tests run on both; those that read SQLite's files are SQLite-only.
+enum TestBackend {
+    static let postgres: Bool = {
+        guard ProcessInfo.processInfo.environment["MODELGATE_TEST_BACKEND"] == "postgres" else { return false }
+        guard PostgresCluster.shared != nil else {
+            FileHandle.standardError.write(Data("MODELGATE_TEST_BACKEND=postgres: \(PostgresCluster.skipMessage); running on SQLite\n".utf8))
+            return false
+        }
+        return true
+    }()
+    static var sqlite: Bool { !postgres }
+}
+
+/// A fresh directory under the system temp dir, removed by `cleanup()`, and a fresh database
+/// (a file in it, or a new PostgreSQL database).
 struct TemporaryDirectory {
     let url: URL
+    /// A SQLite path or a PostgreSQL URL (`TestBackend`).
+    let databasePath: String
 
     init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("modelgate-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        if TestBackend.postgres, let cluster = PostgresCluster.shared {
+            databasePath = try cluster.createDatabase()
+        } else {
+            databasePath = url.appendingPathComponent("modelgate.sqlite").path
+        }
     }
-
-    var databasePath: String { url.appendingPathComponent("modelgate.sqlite").path }
 
     func cleanup() { try? FileManager.default.removeItem(at: url) }
 }

@@ -30,7 +30,7 @@ struct SecretsAtRestTests {
         return secrets
     }
 
-    @Test("sqlite3 .dump shows neither a virtual key nor a credential value")
+    @Test("sqlite3 .dump shows neither a virtual key nor a credential value", .enabled(if: TestBackend.sqlite))
     func sqliteDumpHoldsNoSecret() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
@@ -48,7 +48,7 @@ struct SecretsAtRestTests {
         }
     }
 
-    @Test("no table column and no byte of the database files holds a secret")
+    @Test("no table column and no byte of the database files holds a secret", .enabled(if: TestBackend.sqlite))
     func rawFilesHoldNoSecret() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
@@ -56,7 +56,7 @@ struct SecretsAtRestTests {
         let secrets = try await populate(service)
 
         // Every column of every table, read through SQLite.
-        let values: [String] = try service.sqlite.pool.read { db in
+        let values: [String] = try await service.sqlite.pool.read { db in
             var values: [String] = []
             for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") {
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"") {
@@ -86,21 +86,21 @@ struct SecretsAtRestTests {
         }
     }
 
-    @Test("only the key's SHA-256 is stored, as the primary key")
+    @Test("only the key's SHA-256 is stored, as the primary key", .enabled(if: TestBackend.sqlite))
     func onlyTheHashIsStored() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: quietLogger)
         let answer = try await service.call("POST", "/key/generate", #"{"key_alias": "a"}"#)
         let rawKey = try #require(answer["key"]?.stringValue)
-        let row = try #require(try service.sqlite.pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM virtual_key") })
+        let row = try #require(try await service.sqlite.pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM virtual_key") })
         let token: String = row["token"]
         #expect(token == KeyHash(hashing: rawKey).hex)
         #expect(token.count == 64)
         #expect((row["key_name"] as String?) == "sk-...\(rawKey.suffix(4))")
         // The schema itself refuses anything but a 64-character hash.
         #expect(throws: (any Error).self) {
-            try service.sqlite.pool.write { db in
+            try service.sqlite.pool.write { (db: Database) in
                 try db.execute(sql: "INSERT INTO virtual_key (token, key_name, created_at, updated_at) VALUES (?, 'x', 0, 0)", arguments: [rawKey])
             }
         }

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Store lifecycle")
 struct StoreLifecycleTests {
-    @Test("first start creates the file, migrates it and uses WAL")
+    @Test("first start creates the file, migrates it and uses WAL", .enabled(if: TestBackend.sqlite))
     func firstStartCreatesAndMigrates() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
@@ -30,7 +30,7 @@ struct StoreLifecycleTests {
         }
     }
 
-    @Test("opening an existing file applies no migration twice")
+    @Test("opening an existing file applies no migration twice", .enabled(if: TestBackend.sqlite))
     func reopenIsIdempotent() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
@@ -39,7 +39,7 @@ struct StoreLifecycleTests {
         #expect(try reopened.appliedMigrations().count == 2)
     }
 
-    @Test("a path that cannot be a database is a clear error")
+    @Test("a path that cannot be a database is a clear error", .enabled(if: TestBackend.sqlite))
     func unopenableDatabase() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
@@ -121,7 +121,7 @@ struct StoreLifecycleTests {
         defer { directory.cleanup() }
         let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: quietLogger)
 
-        let offline = AdminOperations(storage: try SQLiteStorage(path: directory.databasePath), cipher: nil, logger: quietLogger)
+        let offline = AdminOperations(storage: try DatabaseArgument.open(directory.databasePath, logger: quietLogger), cipher: nil, logger: quietLogger)
         var request = KeyGenerateRequest()
         request.alias = "from-cli"
         let generated = try offline.generateKey(request)
@@ -136,7 +136,7 @@ struct StoreLifecycleTests {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: quietLogger)
-        let offline = AdminOperations(storage: try SQLiteStorage(path: directory.databasePath), cipher: nil, logger: quietLogger)
+        let offline = AdminOperations(storage: try DatabaseArgument.open(directory.databasePath, logger: quietLogger), cipher: nil, logger: quietLogger)
         var request = KeyGenerateRequest()
         request.alias = "from-cli"
         let generated = try offline.generateKey(request)

@@ -139,14 +139,18 @@ public final class PostgresCluster: @unchecked Sendable {
         }
         process.environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C"].merging(environment) { _, new in new }
         process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
-        let output = Pipe()
+        // A file, not a pipe: the server pg_ctl starts would hold a pipe open forever.
+        let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("modelgate-pg-\(UUID().uuidString).out")
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outputFile) }
+        let output = try FileHandle(forWritingTo: outputFile)
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        try? output.close()
+        let text = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
             throw ClusterError("\(URL(fileURLWithPath: executable).lastPathComponent) exited \(process.terminationStatus): \(text.suffix(600))")
         }

@@ -87,7 +87,9 @@ public final class ChangeFollower: Sendable {
     public func wake() { wakeUp.signal() }
 
     private func run() {
+        let wake: @Sendable () -> Void = { [wakeUp] in wakeUp.signal() }
         while !state.withLock({ $0.stopped }) {
+            storage.keepWatching(wake: wake)
             _ = wakeUp.wait(timeout: .now() + pollInterval)
             if state.withLock({ $0.stopped }) { break }
             do {

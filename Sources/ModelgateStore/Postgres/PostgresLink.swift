@@ -132,8 +132,13 @@ final class PostgresLink: Sendable {
             defer { state.connection = nil }
             return state.connection
         }
-        try? (connection?.close() as EventLoopFuture<Void>?)?.wait()
+        guard let connection else { return }
+        let closed: EventLoopFuture<Void> = connection.close()
+        // Waiting is only allowed off the event loops; there the close completes on its own.
+        if MultiThreadedEventLoopGroup.currentEventLoop == nil { try? closed.wait() }
     }
+
+    deinit { drop() }
 
     private func noteFailure(_ failure: DatabaseFailure, lost: Bool) {
         let (log, was) = state.withLock { state -> (Bool, Bool) in
