@@ -7,7 +7,8 @@ import Testing
 enum LimitsFixture {
     static let key = "sk-limits-tester"
     static let master = "sk-master-limits"
-    static func config(head: Double = 0.4, idle: Double = 1.5, body: Double = 0.8, buffered: Int = 6000) -> String {
+    /// Deadlines long enough for a loaded machine unless a test shortens the one it is about.
+    static func config(head: Double = 3, idle: Double = 6, body: Double = 5, buffered: Int = 6000) -> String {
         """
         model_list:
           - model_name: "openai/*"
@@ -28,7 +29,7 @@ enum LimitsFixture {
 /// CONTRACT §4 "Limits on both fronts", on the HTTP front with real sockets.
 @Suite struct FrontLimitsTests {
     @Test func stalledHeadsAreClosedAtTheDeadlineWhileChecksAreAnswered() async throws {
-        let front = try await RunningFront.start(configYAML: LimitsFixture.config())
+        let front = try await RunningFront.start(configYAML: LimitsFixture.config(head: 0.4))
         var stalled: [RawHTTPConnection] = []
         for index in 0..<50 {
             let connection = try await front.connect()
@@ -60,7 +61,7 @@ enum LimitsFixture {
 
     @Test(arguments: ["/v1/decision", "/key/generate"])
     func aHalfSentBodyIsAnswered408AtTheBodyDeadline(target: String) async throws {
-        let front = try await RunningFront.start(configYAML: LimitsFixture.config())
+        let front = try await RunningFront.start(configYAML: LimitsFixture.config(body: 0.8))
         let connection = try await front.connect()
         let started = ContinuousClock.now
         try await connection.send(method: "POST", target: target, headers: [("Content-Type", "application/json")], body: nil, announce: 2000)
@@ -74,7 +75,7 @@ enum LimitsFixture {
 
     @Test func aCheckBodyFedDripByDripIsCutAtTheBodyDeadline() async throws {
         // The stall timer (progress) is longer than the absolute deadline, so only the deadline can answer.
-        let front = try await RunningFront.start(configYAML: LimitsFixture.config(), bodyReadTimeout: .seconds(5))
+        let front = try await RunningFront.start(configYAML: LimitsFixture.config(body: 0.8), bodyReadTimeout: .seconds(5))
         let connection = try await front.connect()
         let started = ContinuousClock.now
         try await connection.send(method: "POST", target: "/check/v1/chat/completions", headers: [LimitsFixture.auth], body: nil, announce: 1000)
