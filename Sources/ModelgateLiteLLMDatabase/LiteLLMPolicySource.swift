@@ -3,6 +3,7 @@ import Logging
 import ModelgateLiteLLM
 import ModelgatePostgres
 import PostgresNIO
+import Synchronization
 
 /// LiteLLM's database as a policy source: a full read at start, then a poll every
 /// `pollInterval` (changes only) and a full reconciliation every `reconcileInterval` (so a row
@@ -17,6 +18,9 @@ public struct LiteLLMPolicySource: Sendable {
     public var reconcileInterval: Duration = .seconds(60)
     /// Reconnect backoff cap: the source is back within this of the database's return.
     public var maxBackoff: Duration = .seconds(2)
+    /// A round (poll or full read) not answered within this counts as a failure: the connection
+    /// is dropped and re-opened (a server killed mid-round may leave a query unanswered).
+    public var roundTimeout: Duration = .seconds(10)
     let logger: Logger
 
     public init(url: DatabaseURL, mapper: LiteLLMPolicyMapper, logger: Logger) {
@@ -71,30 +75,101 @@ public struct LiteLLMPolicySource: Sendable {
                     health(true, nil)
                     backoff = .milliseconds(250)
                 }
+                guard let open = connection else { continue }
                 let delta: LiteLLMDelta
                 if needsCatchUp || ContinuousClock.now - lastReconcile >= reconcileInterval {
-                    delta = tracker.reconcile(try await LiteLLMDatabaseReader.readAll(on: connection!, logger: logger))
+                    let contents = try await Self.bounded(roundTimeout) { [logger] in
+                        try await LiteLLMDatabaseReader.readAll(on: open, logger: logger)
+                    }
+                    delta = tracker.reconcile(contents)
                     lastReconcile = ContinuousClock.now
                     needsCatchUp = false
                 } else {
-                    delta = tracker.apply(try await LiteLLMDatabaseReader.poll(tracker, on: connection!, logger: logger))
+                    let known = tracker
+                    let poll = try await Self.bounded(roundTimeout) { [logger] in
+                        try await LiteLLMDatabaseReader.poll(known, on: open, logger: logger)
+                    }
+                    delta = tracker.apply(poll)
                 }
                 for problem in delta.problems { logger.warning("LiteLLM row not used as stored", metadata: ["row": "\(problem)"]) }
                 tracked(tracker)
                 if !delta.isEmpty { deliver(delta) }
                 try? await Task.sleep(for: pollInterval)
             } catch {
+                if Task.isCancelled { break }
                 let failure = DatabaseFailure(error, url: url)
                 logger.error("LiteLLM database unavailable; checks go on from the last policy", metadata: ["reason": "\(failure)"])
                 health(false, failure.description)
-                if let open = connection { try? await open.close() }
+                // Not awaited: closing a connection the server dropped may not finish either.
+                if let open = connection { Task { try? await open.close() } }
                 connection = nil
                 needsCatchUp = true
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, maxBackoff)
             }
         }
-        if let open = connection { try? await open.close() }
+        if let open = connection { Task { try? await open.close() } }
+    }
+
+    /// Runs `operation` in its own task and returns its result, or throws when `limit` passes or
+    /// the caller is cancelled first; a stuck operation is then left behind (cancelled), so it
+    /// stalls neither the source nor shutdown.
+    static func bounded<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        let outcome = Outcome<T>()
+        let work = Task {
+            do { outcome.finish(.success(try await operation())) } catch { outcome.finish(.failure(error)) }
+        }
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            outcome.finish(.failure(RoundTimeout(limit: limit)))
+        }
+        defer { timer.cancel() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { outcome.wait($0) }
+        } onCancel: {
+            work.cancel()
+            outcome.finish(.failure(CancellationError()))
+        }
+    }
+
+    /// The first result wins; the waiter is resumed exactly once.
+    final class Outcome<T: Sendable>: Sendable {
+        private struct State {
+            var waiter: CheckedContinuation<T, any Error>?
+            var result: Result<T, any Error>?
+            var resumed = false
+        }
+        private let state = Mutex(State())
+
+        func wait(_ waiter: CheckedContinuation<T, any Error>) {
+            let ready: Result<T, any Error>? = state.withLock { state in
+                if let result = state.result, !state.resumed {
+                    state.resumed = true
+                    return result
+                }
+                state.waiter = waiter
+                return nil
+            }
+            if let ready { waiter.resume(with: ready) }
+        }
+
+        func finish(_ result: Result<T, any Error>) {
+            let waiter: CheckedContinuation<T, any Error>? = state.withLock { state in
+                guard state.result == nil, !state.resumed else { return nil }
+                state.result = result
+                guard let waiter = state.waiter else { return nil }
+                state.resumed = true
+                state.waiter = nil
+                return waiter
+            }
+            waiter?.resume(with: result)
+        }
+    }
+
+    /// A round the database did not answer in time.
+    struct RoundTimeout: Error, CustomStringConvertible {
+        var limit: Duration
+        var description: String { "no answer within \(limit)" }
     }
 
     private func connect() async throws -> PostgresConnection {

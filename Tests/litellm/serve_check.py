@@ -27,7 +27,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from litellm_db import Postgres, apply_migrations, grant_read_only  # noqa: E402
+from litellm_db import PG_BIN, Postgres, apply_migrations, grant_read_only  # noqa: E402
 from scenario import SALT, seed  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -224,6 +224,23 @@ def main() -> None:
             ready = json.loads(readiness)
             expect(status == 200 and ready.get("database") == "ok" and ready.get("policy_age_seconds", 99) <= 2, f"readiness: {readiness}")
             _, _, metrics = request("GET", serve.base() + "/metrics")
+
+            # The database goes away: readiness says so (host, never the password); checks go on
+            # from the last policy.
+            writer.conn.close()
+            pg._as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(pg.data), "-m", "immediate", "-w", "stop"])
+            deadline = time.monotonic() + 15  # a round the server dropped ends within roundTimeout (10 s)
+            while time.monotonic() < deadline:
+                status, _, down = request("GET", serve.base() + "/health/readiness")
+                if json.loads(down).get("database") == "unavailable":
+                    print(f"     database stopped: unavailable reported after {15 - (deadline - time.monotonic()):.1f} s", flush=True)
+                    break
+                time.sleep(0.1)
+            expect(status == 200 and json.loads(down).get("database") == "unavailable" and PASSWORD not in down,
+                   f"database stopped: readiness 200, database unavailable, no password: {down}")
+            expect(serve.nginx(keys["mini"], "POST", OPUS, {}) == 403 and serve.nginx(keys["mini"], "POST", "/v1/chat/completions", {"model": "gpt-4o-mini"}) == 200,
+                   "database stopped: checks answered from the last policy")
+            readiness += down
         finally:
             code = serve.stop()
         text = serve.log.read_text()
