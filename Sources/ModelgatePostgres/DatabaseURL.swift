@@ -60,11 +60,9 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         guard let components = URLComponents(string: text) else { throw .malformed }
         if components.fragment != nil { throw .malformed }
         // libpq ends the user part at the first '@'; a raw '@' in user or password is ambiguous.
-        if components.percentEncodedUser?.contains("@") == true
-            || components.percentEncodedPassword?.contains("@") == true
-        {
-            throw .rawAtSign
-        }
+        let authority = text.split(separator: "://", maxSplits: 1).last?
+            .prefix { $0 != "/" && $0 != "?" && $0 != "#" } ?? ""
+        if authority.filter({ $0 == "@" }).count > 1 { throw .rawAtSign }
         guard let user = components.user, !user.isEmpty else { throw .missingUser }
         var host = components.host ?? ""
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }

@@ -6,7 +6,7 @@ import ModelgateTestSupport
 import Testing
 
 /// Three `modelgate serve` processes (the built binary) on one real PostgreSQL.
-@Suite("Many replicas on one PostgreSQL", .serialized, .enabled(if: PostgresCluster.isAvailable, Comment(rawValue: PostgresCluster.skipMessage)))
+@Suite("Many replicas on one PostgreSQL", .serialized, .enabled(if: PostgresCluster.integrationRequested, Comment(rawValue: PostgresCluster.integrationSkipMessage)))
 struct ReplicaTests {
     static let master = "sk-master-replicas-0001"
     static let config = """

@@ -142,7 +142,7 @@ final class AdminAPITests {
             ("POST", "/key/generate", #"{"team_id": "no-such-team"}"#, "team_id 'no-such-team' does not exist"),
             ("POST", "/key/generate", #"{"key_alias": "taken"}"#, "already used"),
             ("POST", "/key/generate", #"{"duration": "soon"}"#, "'duration' must be"),
-            ("POST", "/key/generate", #"{"expires": "tomorrow"}"#, "'expires' must be an ISO 8601 time"),
+            ("POST", "/key/generate", #"{"expires": "tomorrow"}"#, "'expires' must be an RFC 3339 time"),
             ("POST", "/key/generate", #"{"key": "not-an-sk-key"}"#, "must start with 'sk-'"),
             ("POST", "/key/generate", #"{"metadata": {"tags": "x"}}"#, "metadata.tags must be a list of strings"),
             ("POST", "/key/generate", #"{"metadata": {"model_config": {"defaultconfig": {"bedrock": "cred"}}}}"#, "metadata.model_config.defaultconfig.bedrock: expected"),
