@@ -110,7 +110,7 @@ import Testing
         #expect(noDatabase.status == 2)
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("absent.sqlite").path))
 
-        try "model_list:\n  - model_name: x\n".write(to: config, atomically: true, encoding: .utf8)
+        try "model_list:\n  - model_name: x\n    litellm_params: { api_key: k }\n".write(to: config, atomically: true, encoding: .utf8)
         let badConfig = try await CLI.run(["check", "--config", config.path, "--method", "GET", "--path", "/v1/models"], in: directory)
         #expect(badConfig.status == 2)
         #expect(badConfig.stderr.contains("model_list[0]"), "\(badConfig.stderr)")

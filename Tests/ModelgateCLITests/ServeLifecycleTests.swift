@@ -84,6 +84,7 @@ import Testing
         try """
             model_list:
               - model_name: a
+                litellm_params: { api_key: k }
               - litellm_params: { model: openai/x }
             """.write(to: config, atomically: true, encoding: .utf8)
         let result = try await CLI.run([
