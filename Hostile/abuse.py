@@ -9,6 +9,7 @@
                                                              buffered-body cap (503), RSS bounded
   a CR/LF model name (wildcard deployment)                   denied on both fronts, properly
   a log line forged through a refused admin path             impossible; a 70 KB path is cut
+  the SQLite database and its -wal/-shm files                mode 0600
 
 Each part prints the service's RSS (before, peak, after) and the latency of checks made while
 it ran, for BENCHMARKS.md:
@@ -364,6 +365,17 @@ def forged_log(report: Report, svc: Service):
               str(max((len(l) for l in lines), default=0)))
 
 
+def file_modes(report: Report, svc: Service):
+    # The database and its WAL files hold key hashes: created 0600, never widened by the umask.
+    paths = [svc.database] + [Path(f"{svc.database}{suffix}") for suffix in ("-wal", "-shm")]
+    present = [path for path in paths if path.exists()]
+    report.ok(svc.database in present and len(present) >= 2, "the database and its WAL files exist",
+              str([path.name for path in present]))
+    for path in present:
+        mode = path.stat().st_mode & 0o777
+        report.ok(mode == 0o600, f"{path.name} is mode 0600", oct(mode))
+
+
 def main() -> int:
     args = [a for a in sys.argv[1:] if a != "--fast"]
     fast = "--fast" in sys.argv[1:]
@@ -375,6 +387,7 @@ def main() -> int:
     svc = Service(workdir, workdir / "config.yaml", dict(ENV), nofile=8192).start()
     started = time.monotonic()
     try:
+        file_modes(report, svc)
         grpc_streams(report, svc)
         stalled_heads(report, svc, head_timeout, count=2000)
         half_sent_bodies(report, svc, body_timeout)
