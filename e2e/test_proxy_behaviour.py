@@ -161,7 +161,7 @@ def test_checks_reuse_connections_to_modelgate(proxy, upstream, secrets, modelga
 def test_query_key_is_replaced_upstream_by_the_grpc_front(proxies, upstream, secrets):
     """Only the gRPC front can edit the query (query_parameters_to_remove/_to_set); the HTTP
     front and nginx cannot, which the READMEs state. Through Envoy gRPC ext_authz the virtual
-    key in ?key= never reaches the upstream."""
+    key in ?key= never reaches the upstream, and no provider key takes its place in the URL."""
     proxy = proxies["envoy-grpc"]
     body = json.dumps({"contents": [{"parts": [{"text": "hi"}]}]})
     r = requests.post(f"{proxy.url}/v1beta/models/gemini-2.5-pro:generateContent?key={secrets.key_all}&alt=json",
@@ -171,6 +171,6 @@ def test_query_key_is_replaced_upstream_by_the_grpc_front(proxies, upstream, sec
     sent = upstream.requests[0]
     assert secrets.key_all not in sent.target and secrets.key_all not in json.dumps(sent.headers)
     assert "alt=json" in sent.target, "other query parameters must stay"
-    # The gRPC front puts the provider key where the client had its own (and in the header).
-    assert f"key={secrets.gemini}" in sent.target
+    # The provider key travels only in x-goog-api-key: a URL reaches access logs (CONTRACT §6).
+    assert secrets.gemini not in sent.target and "key=" not in sent.target
     assert sent.header("x-goog-api-key") == secrets.gemini
