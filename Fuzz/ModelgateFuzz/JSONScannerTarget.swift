@@ -17,6 +17,9 @@ enum JSONScannerTarget {
     static let documentedStrictness = [
         "appears more than once", "nested deeper than", "must be a string", "must be an array", "must be an object",
         "must hold only strings", "is neither a name", "neither a name nor an object", "not a JSON object",
+        // CONTRACT §3: a top-level key equal to `model` ignoring case is read as the model by
+        // case-insensitive decoders.
+        "only in case",
     ]
 
     static func run(_ input: [UInt8]) {
@@ -159,6 +162,8 @@ enum JSONScannerTarget {
 
     /// The names in the three fallback lists, read from Foundation's object graph the way the
     /// contract describes them.
+    /// A `{"model": name, …}` entry counts as LiteLLM applies it: its own three lists,
+    /// recursively, and its `extra_body.model` (its `tools[].model` are tool models, not fallbacks).
     static func foundationFallbacks(_ document: [String: Any]) -> [String] {
         var names: [String] = []
         for field in ["fallbacks", "context_window_fallbacks", "content_policy_fallbacks"] {
@@ -166,7 +171,12 @@ enum JSONScannerTarget {
             for entry in list {
                 if let name = entry as? String { names.append(name); continue }
                 guard let object = entry as? [String: Any] else { continue }
-                if let model = object["model"] as? String { names.append(model); continue }
+                if let model = object["model"] as? String {
+                    names.append(model)
+                    names += foundationFallbacks(object)
+                    if let model = (object["extra_body"] as? [String: Any])?["model"] as? String { names.append(model) }
+                    continue
+                }
                 for (key, value) in object {
                     names.append(key)
                     names += (value as? [Any] ?? []).compactMap { $0 as? String }
