@@ -31,7 +31,7 @@ final class AdminAPITests {
             ("POST", "/key/block"), ("POST", "/key/unblock"), ("POST", "/team/new"), ("PATCH", "/team/update"),
             ("GET", "/team/info"), ("POST", "/team/delete"), ("POST", "/user/new"), ("POST", "/user/update"),
             ("GET", "/user/info"), ("POST", "/credentials"), ("GET", "/credentials"), ("PATCH", "/credentials/x"),
-            ("DELETE", "/credentials/x"),
+            ("DELETE", "/credentials/x"), ("POST", "/team/block"), ("POST", "/team/unblock"),
         ]
         for (method, path) in routes {
             for authorization in [nil, "Bearer sk-wrong", "Basic \(masterKey)", masterKey, "Bearer "] as [String?] {
@@ -228,6 +228,15 @@ final class AdminAPITests {
         #expect(replaced["data"]?["metadata"] == ["new": 1])
         #expect(service.holder.snapshot.teams["team-1"]?.models == ["b"])
         #expect(service.holder.snapshot.teams["team-1"]?.tags == [])
+        // /team/block and /team/unblock, as LiteLLM: the team record back, the snapshot changed.
+        let unblocked = try await service.call("POST", "/team/unblock", #"{"team_id": "team-1"}"#)
+        #expect(unblocked["team_id"] == "team-1")
+        #expect(unblocked["blocked"] == false)
+        #expect(service.holder.snapshot.teams["team-1"]?.blocked == false)
+        #expect(try await service.call("POST", "/team/block", #"{"team_id": "team-1"}"#)["blocked"] == true)
+        #expect(service.holder.snapshot.teams["team-1"]?.blocked == true)
+        #expect(try await service.call("POST", "/team/block", "{}").status == 400)
+        #expect(try await service.call("POST", "/team/block", #"{"team_id": "nope"}"#).status == 404)
 
         let key = try await service.call("POST", "/key/generate", #"{"team_id": "team-1"}"#)
         let info = try await service.call("GET", "/team/info", query: [("team_id", "team-1")])

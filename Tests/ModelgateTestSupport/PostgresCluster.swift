@@ -133,32 +133,45 @@ public final class PostgresCluster: @unchecked Sendable {
         try run("/bin/chown", (recursive ? ["-R"] : []) + ["postgres", path], asPostgres: false)
     }
 
+    /// Runs a command to its end and returns what it printed.
+    ///
+    /// posix_spawn, not Foundation's `Process`: `Process` learns that a child ended when every
+    /// holder of a socket it hands the child has closed it, and the server `pg_ctl start` leaves
+    /// behind inherits that socket, so `waitUntilExit` never returned. Here every descriptor
+    /// above stderr is closed in the child and the parent waits on the pid itself.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], asPostgres: Bool = true) throws -> String {
-        let process = Process()
-        if asPostgres && isRoot {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", "postgres", "--", executable] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        }
-        process.environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C"].merging(environment) { _, new in new }
-        process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
-        // A file, not a pipe: the server pg_ctl starts would hold a pipe open forever.
+        let command = asPostgres && isRoot ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] + arguments : [executable] + arguments
+        // In /tmp: the `postgres` user may not enter the caller's folder.
+        let argv = ["/bin/sh", "-c", "cd /tmp && exec \"$@\"", "sh"] + command
+        let variables = ["PATH": "/usr/bin:/bin", "LC_ALL": "C"].merging(environment) { _, new in new }.map { "\($0.key)=\($0.value)" }
         let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("modelgate-pg-\(UUID().uuidString).out")
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outputFile) }
-        let output = try FileHandle(forWritingTo: outputFile)
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try? output.close()
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputFile.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let open = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap(Int32.init)
+        for descriptor in open where descriptor > 2 { posix_spawn_file_actions_addclose(&actions, descriptor) }
+
+        let cArguments = argv.map { strdup($0) } + [nil]
+        let cEnvironment = variables.map { strdup($0) } + [nil]
+        defer { (cArguments + cEnvironment).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, cEnvironment)
+        guard spawned == 0 else { throw ClusterError("cannot start \(argv[0]): errno \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw ClusterError("waitpid failed: errno \(errno)") }
+        }
         let text = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw ClusterError("\(URL(fileURLWithPath: executable).lastPathComponent) exited \(process.terminationStatus): \(text.suffix(600))")
+        // WIFEXITED and WEXITSTATUS are macros Swift does not import.
+        let exited = status & 0x7f == 0, code = (status >> 8) & 0xff
+        guard exited && code == 0 else {
+            throw ClusterError("\(URL(fileURLWithPath: executable).lastPathComponent) exited \(exited ? code : -1): \(text.suffix(600))")
         }
         return text
     }

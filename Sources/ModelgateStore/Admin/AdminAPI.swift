@@ -102,6 +102,9 @@ public final class AdminAPI: Sendable {
         case .teamUpdate:
             let team = try operations.updateTeam(TeamUpdateRequest(RequestFields(body: body)))
             return .object(["team_id": .string(team.id), "data": .object(team.json)])
+        case .teamBlock, .teamUnblock:
+            let teamID = try RequestFields(body: body).requiredString("team_id")
+            return .object(try operations.setTeamBlocked(teamID, blocked: route == .teamBlock).json)
         case .teamInfo:
             let info = try operations.teamInfo(try query.required("team_id"))
             return .object([

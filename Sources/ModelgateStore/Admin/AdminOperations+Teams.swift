@@ -41,6 +41,13 @@ extension AdminOperations {
         return team
     }
 
+    /// Sets or clears `blocked`: every key of a blocked team is refused (`team_blocked`).
+    public func setTeamBlocked(_ teamID: String, blocked: Bool) throws(AdminError) -> StoredTeam {
+        var request = TeamUpdateRequest(teamID: teamID)
+        request.blocked = blocked
+        return try updateTeam(request)
+    }
+
     /// The team and its keys.
     public func teamInfo(_ teamID: String) throws(AdminError) -> (team: StoredTeam, keys: [StoredKey]) {
         try read("read the team") { db in

@@ -3,7 +3,7 @@ import Foundation
 /// The admin routes and the methods each answers.
 enum AdminRoute: Equatable {
     case keyGenerate, keyUpdate, keyDelete, keyInfo, keyList, keyBlock, keyUnblock
-    case teamNew, teamUpdate, teamInfo, teamDelete, teamList
+    case teamNew, teamUpdate, teamInfo, teamDelete, teamList, teamBlock, teamUnblock
     case userNew, userUpdate, userInfo, userList
     case credentials
     /// `/credentials/{name}`; the name may hold `/` (LiteLLM's `{credential_name:path}`).
@@ -23,6 +23,8 @@ enum AdminRoute: Equatable {
         case "/team/info": self = .teamInfo
         case "/team/delete": self = .teamDelete
         case "/team/list": self = .teamList
+        case "/team/block": self = .teamBlock
+        case "/team/unblock": self = .teamUnblock
         case "/user/new": self = .userNew
         case "/user/update": self = .userUpdate
         case "/user/info": self = .userInfo
