@@ -9,7 +9,7 @@ struct TeamCommand: ParsableCommand {
         discussion: """
             A key in a team must pass the team's model list too, and the team's metadata.model_config chooses provider credentials for its keys.
             """,
-        subcommands: [New.self, Update.self, List.self, Delete.self, Block.self, Unblock.self])
+        subcommands: [New.self, Update.self, List.self, Delete.self])
 
     /// Options both `new` and `update` take.
     struct TeamFields: ParsableArguments {
@@ -133,34 +133,6 @@ struct TeamCommand: ParsableCommand {
         func run() throws {
             let keys = try store.run { try $0.deleteTeams(teamIDs) }
             print("deleted \(teamIDs.count) team\(teamIDs.count == 1 ? "" : "s") and \(keys) key\(keys == 1 ? "" : "s")")
-        }
-    }
-
-    struct Block: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Block a team: every check with one of its keys is denied team_blocked.",
-            discussion: "Example:\n  modelgate team block team-1")
-
-        @OptionGroup var store: AdminStoreOptions
-        @Argument(help: "The team id.") var teamID: String
-
-        func run() throws {
-            let team = try store.run { try $0.setTeamBlocked(teamID, blocked: true) }
-            print("blocked team \(team.id)")
-        }
-    }
-
-    struct Unblock: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Unblock a team.",
-            discussion: "Example:\n  modelgate team unblock team-1")
-
-        @OptionGroup var store: AdminStoreOptions
-        @Argument(help: "The team id.") var teamID: String
-
-        func run() throws {
-            let team = try store.run { try $0.setTeamBlocked(teamID, blocked: false) }
-            print("unblocked team \(team.id)")
         }
     }
 }
