@@ -25,14 +25,7 @@ struct ConfigCommand: AsyncParsableCommand {
 
         func run() async throws {
             _ = OfflineLogging.bootstrap()
-            let text: String
-            do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                Console.error("\(file): cannot read: \(error.localizedDescription)")
-                throw ExitCode(2)
-            }
-            let config = try load(text, file: file)
+            let config = try load(file)
             print(Self.summary(config, file: file))
             for warning in config.warnings { print("warning: \(file): \(warning)") }
         }
@@ -76,14 +69,7 @@ struct ConfigCommand: AsyncParsableCommand {
 
         func run() async throws {
             _ = OfflineLogging.bootstrap()
-            let text: String
-            do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                Console.error("\(file): cannot read: \(error.localizedDescription)")
-                throw ExitCode(2)
-            }
-            let config = try load(text, file: file)
+            let config = try load(file)
             for deployment in config.parts.deployments {
                 let fields = [
                     ("model_name", deployment.groupName), ("litellm_model", deployment.litellmModel),
@@ -102,8 +88,15 @@ struct ConfigCommand: AsyncParsableCommand {
     }
 }
 
-/// Loads a config as `serve` does, or prints every problem and exits 2.
-private func load(_ text: String, file: String) throws -> GatewayConfig {
+/// Loads a config file as `serve` does, or prints every problem and exits 2.
+private func load(_ file: String) throws -> GatewayConfig {
+    let text: String
+    do {
+        text = try String(contentsOfFile: file, encoding: .utf8)
+    } catch {
+        Console.error("\(file): cannot read: \(error.localizedDescription)")
+        throw ExitCode(2)
+    }
     do {
         return try GatewayConfig.parse(yaml: text, environment: ProcessInfo.processInfo.environment)
     } catch {

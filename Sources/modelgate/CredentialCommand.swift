@@ -78,16 +78,10 @@ struct CredentialCommand: ParsableCommand {
 
         func run() throws {
             let credentials = try store.run { try $0.listCredentials() }
-            if json {
-                print(CLIOutput.json(credentials))
-                return
+            CLIOutput.list(credentials, json: json, header: ["NAME", "PROVIDER", "VALUES"]) { credential in
+                [credential.name, credential.provider ?? "-",
+                 credential.valueNames.map { $0.joined(separator: ",") } ?? "(cannot decrypt: check MODELGATE_SECRET_KEY)"]
             }
-            CLIOutput.table(
-                header: ["NAME", "PROVIDER", "VALUES"],
-                rows: credentials.map { credential in
-                    [credential.name, credential.provider ?? "-",
-                     credential.valueNames.map { $0.joined(separator: ",") } ?? "(cannot decrypt: check MODELGATE_SECRET_KEY)"]
-                })
         }
     }
 

@@ -14,19 +14,7 @@ struct TeamCommand: ParsableCommand {
     /// Options both `new` and `update` take.
     struct TeamFields: ParsableArguments {
         @Option(help: "A readable name for the team.") var alias: String?
-        @Option(name: .customLong("model"), help: "A model group, access group or wildcard the team's keys may call (repeat).")
-        var models: [String] = []
-        @Option(name: .customLong("tag"), help: "A tag (metadata.tags; repeat).") var tags: [String] = []
-        @Option(name: .customLong("model-config"), help: "metadata.model_config as JSON.") var modelConfig: String?
-        @Option(help: "metadata as a JSON object (replaces the stored metadata on update).") var metadata: String?
-
-        func modelConfigValue() throws -> JSONValue? {
-            try modelConfig.map { .object(try CLIParsing.object($0, option: "--model-config")) }
-        }
-
-        func metadataValue() throws -> [String: JSONValue]? {
-            try metadata.map { try CLIParsing.object($0, option: "--metadata") }
-        }
+        @OptionGroup var policy: PolicyOptions
     }
 
     struct New: ParsableCommand {
@@ -50,11 +38,11 @@ struct TeamCommand: ParsableCommand {
             var request = TeamNewRequest()
             request.teamID = teamID
             request.alias = fields.alias
-            request.models = fields.models
+            request.models = fields.policy.models
             request.blocked = blocked
-            request.metadata = try fields.metadataValue() ?? [:]
-            request.tags = fields.tags.isEmpty ? nil : fields.tags
-            request.modelConfig = try fields.modelConfigValue()
+            request.metadata = try fields.policy.metadataValue() ?? [:]
+            request.tags = fields.policy.tagList
+            request.modelConfig = try fields.policy.modelConfigValue()
             let team = try store.run { try $0.newTeam(request) }
             print(json ? CLIOutput.json(team) : team.id)
         }
@@ -82,17 +70,17 @@ struct TeamCommand: ParsableCommand {
 
         func validate() throws {
             if block && unblock { throw ValidationError("give --block or --unblock, not both") }
-            if anyModel && !fields.models.isEmpty { throw ValidationError("give --model or --any-model, not both") }
+            if anyModel && !fields.policy.models.isEmpty { throw ValidationError("give --model or --any-model, not both") }
         }
 
         func run() throws {
             var request = TeamUpdateRequest(teamID: teamID)
             request.alias = fields.alias
-            request.models = anyModel ? [] : (fields.models.isEmpty ? nil : fields.models)
+            request.models = CLIParsing.modelList(fields.policy.models, any: anyModel)
             request.blocked = block ? true : (unblock ? false : nil)
-            request.metadata = try fields.metadataValue()
-            request.tags = fields.tags.isEmpty ? nil : fields.tags
-            request.modelConfig = try fields.modelConfigValue()
+            request.metadata = try fields.policy.metadataValue()
+            request.tags = fields.policy.tagList
+            request.modelConfig = try fields.policy.modelConfigValue()
             let team = try store.run { try $0.updateTeam(request) }
             print(json ? CLIOutput.json(team) : "updated \(team.id)")
         }
@@ -107,18 +95,13 @@ struct TeamCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         static func row(_ team: StoredTeam) -> [String] {
-            let models = team.models.isEmpty ? "(any)" : team.models.joined(separator: ",")
-            let modelConfig = team.metadata["model_config"].map(\.jsonText) ?? "-"
-            return [team.id, team.alias ?? "-", models, team.blocked ? "yes" : "no", modelConfig]
+            let modelConfig = team.metadata[PolicyMetadata.modelConfigField].map(\.jsonText) ?? "-"
+            return [team.id, team.alias ?? "-", CLIOutput.models(team.models), team.blocked ? "yes" : "no", modelConfig]
         }
 
         func run() throws {
             let teams = try store.run { try $0.listTeams() }
-            if json {
-                print(CLIOutput.json(teams))
-                return
-            }
-            CLIOutput.table(header: ["TEAM_ID", "ALIAS", "MODELS", "BLOCKED", "MODEL_CONFIG"], rows: teams.map(Self.row))
+            CLIOutput.list(teams, json: json, header: ["TEAM_ID", "ALIAS", "MODELS", "BLOCKED", "MODEL_CONFIG"], row: Self.row)
         }
     }
 
@@ -132,7 +115,7 @@ struct TeamCommand: ParsableCommand {
 
         func run() throws {
             let keys = try store.run { try $0.deleteTeams(teamIDs) }
-            print("deleted \(teamIDs.count) team\(teamIDs.count == 1 ? "" : "s") and \(keys) key\(keys == 1 ? "" : "s")")
+            print("deleted \(CLIOutput.count(teamIDs.count, "team")) and \(CLIOutput.count(keys, "key"))")
         }
     }
 }

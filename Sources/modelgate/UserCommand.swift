@@ -40,10 +40,7 @@ struct UserCommand: ParsableCommand {
             } else {
                 print(made.user.id)
             }
-            if let key = made.key {
-                print(key.key)
-                CLIOutput.note("\(key.stored.keyName) token \(key.stored.hash.hex): keep the key now, it is not shown again")
-            }
+            if let key = made.key { CLIOutput.newKey(key) }
         }
     }
 
@@ -67,7 +64,7 @@ struct UserCommand: ParsableCommand {
             var request = UserUpdateRequest(userID: userID)
             request.alias = alias
             request.email = email
-            request.models = anyModel ? [] : (models.isEmpty ? nil : models)
+            request.models = CLIParsing.modelList(models, any: anyModel)
             let user = try store.run { try $0.updateUser(request) }
             print("updated \(user.id)")
         }
@@ -82,17 +79,12 @@ struct UserCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         static func row(_ user: StoredUser) -> [String] {
-            let models = user.models.isEmpty ? "(any)" : user.models.joined(separator: ",")
-            return [user.id, user.alias ?? "-", user.email ?? "-", models]
+            [user.id, user.alias ?? "-", user.email ?? "-", CLIOutput.models(user.models)]
         }
 
         func run() throws {
             let users = try store.run { try $0.listUsers() }
-            if json {
-                print(CLIOutput.json(users))
-                return
-            }
-            CLIOutput.table(header: ["USER_ID", "ALIAS", "EMAIL", "MODELS"], rows: users.map(Self.row))
+            CLIOutput.list(users, json: json, header: ["USER_ID", "ALIAS", "EMAIL", "MODELS"], row: Self.row)
         }
     }
 }

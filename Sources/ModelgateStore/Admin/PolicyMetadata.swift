@@ -5,9 +5,9 @@ import ModelgateCore
 ///
 /// LiteLLM accepts both at the top level of a request and under `metadata`; they are always
 /// stored under `metadata`, and checked when written so a stored row always loads.
-enum PolicyMetadata {
-    static let tagsField = "tags"
-    static let modelConfigField = "model_config"
+public enum PolicyMetadata {
+    public static let tagsField = "tags"
+    public static let modelConfigField = "model_config"
     /// The `model_config` entry that applies to every model group.
     static let defaultConfigEntry = "defaultconfig"
     static let credentialField = "litellm_credentials"
