@@ -1,13 +1,19 @@
 """`modelgate serve --litellm-database` end to end, against a real LiteLLM database.
 
-PostgreSQL with LiteLLM's migrations and the seed scenario (scenario.py's rows, written as
-LiteLLM writes them), read by the built binary as the SELECT-only role `modelgate_ro`. Checks:
-the seed scenario through /check (nginx style and Envoy style) and /v1/decision; admin routes
-answer 405; a key blocked or unblocked in SQL is in force through serve within 1 s (p50/p99 over
---changes changes); the role's password appears in no log line, metric or readiness answer,
-also when the password is wrong. Exits 1 on the first failed expectation.
+PostgreSQL with LiteLLM's migrations and the seed scenario (scenario.py's rows and a few more,
+written as LiteLLM writes them), read by the built binary as the SELECT-only role `modelgate_ro`.
+Checks: every rule of RULES (the seed scenario, key/team/user models, access groups, wildcards,
+all-proxy-models, all-team-models, blocked and expired keys, a blocked team, deleted and
+regenerated keys, DB models and a DB credential decrypted, a DB model that does not decrypt)
+through /check as nginx asks, as Envoy's HTTP ext_authz asks, /v1/decision, and through a real
+Envoy with gRPC ext_authz (examples-envoy/envoy-grpc-ext-authz.yaml); real SDK calls allowed and
+denied (OpenAI SDK through Envoy and nginx, boto3 Bedrock converse through Envoy: the seed
+scenario); admin routes answer 405; a key blocked or unblocked in SQL is in force through serve
+within 1 s (p50/p99 over --changes changes); the database going away; the role's password, the
+salt key and decrypted values appear in no log line, metric or readiness answer, also when the
+password is wrong. Exits 1 on the first failed expectation. scripts/e2e runs it.
 
-    Tests/litellm/.venv/bin/python Tests/litellm/serve_check.py [--binary .build/debug/modelgate] [--changes 60]
+    Tests/litellm/.venv/bin/python Tests/litellm/serve_check.py [--binary .build/debug/modelgate] [--changes 60] [--require-proxies]
 """
 
 from __future__ import annotations
@@ -100,17 +106,208 @@ class Serve:
         return self.process.wait(timeout=20)
 
     def nginx(self, key: str, method: str, uri: str, body: dict | None = None) -> int:
+        return self.nginx_answer(key, method, uri, body)[0]
+
+    def nginx_answer(self, key: str, method: str, uri: str, body: dict | None = None) -> tuple[int, dict[str, str]]:
+        """/check as nginx auth_request (body mode) asks: the original method and URI in headers."""
         headers = {"X-Original-Method": method, "X-Original-URI": uri, "Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-        return request("POST" if body is not None else "GET", self.base() + "/check", headers, json.dumps(body).encode() if body is not None else None)[0]
+        status, answer, _ = request("POST" if body is not None else "GET", self.base() + "/check", headers,
+                                    json.dumps(body).encode() if body is not None else None)
+        return status, {k.lower(): v for k, v in answer.items()}
 
     def envoy(self, key: str, method: str, path: str, body: dict) -> int:
-        headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-        return request(method, self.base() + "/check" + path, headers, json.dumps(body).encode())[0]
+        return self.envoy_answer(key, method, path, body)[0]
 
-    def decision(self, key: str, method: str, path: str) -> dict:
-        body = json.dumps({"method": method, "path": path, "headers": {"authorization": f"Bearer {key}", "content-type": "application/json"}, "body": "{}"})
+    def envoy_answer(self, key: str, method: str, path: str, body: dict) -> tuple[int, dict[str, str]]:
+        """/check as Envoy's HTTP ext_authz asks: /check + the original path, the original method."""
+        headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+        status, answer, _ = request(method, self.base() + "/check" + path, headers, json.dumps(body).encode())
+        return status, {k.lower(): v for k, v in answer.items()}
+
+    def decision(self, key: str, method: str, path: str, body: dict | None = None) -> dict:
+        body = json.dumps({"method": method, "path": path, "headers": {"authorization": f"Bearer {key}", "content-type": "application/json"},
+                           "body": json.dumps(body or {})})
         status, _, text = request("POST", self.base() + "/v1/decision", {"Content-Type": "application/json"}, body.encode())
         return json.loads(text) if status == 200 else {"status": status, "text": text}
+
+
+CHAT = "/v1/chat/completions"
+SONNET = "/bedrock/model/us.anthropic.claude-sonnet-4-6/converse"
+UNAUTHENTICATED = ("missing_key", "invalid_key", "key_expired", "key_blocked")
+
+
+class Rule:
+    """One rule as a request: the key (by scenario name), the path, the body's model (None for a
+    Bedrock path, which names the model itself); allowed with the model group (and provider
+    credential) to expect, or denied with the reason."""
+
+    def __init__(self, what: str, key: str, path: str, model: str | None, *, reason: str | None = None,
+                 group: str | None = None, credential: str | None = None) -> None:
+        self.what, self.key, self.path, self.model = what, key, path, model
+        self.reason, self.group, self.credential = reason, group, credential
+
+    @property
+    def body(self) -> dict:
+        return {"model": self.model, "messages": [{"role": "user", "content": "hi"}]} if self.model else {"messages": []}
+
+    @property
+    def status(self) -> int:
+        return 200 if self.reason is None else 401 if self.reason in UNAUTHENTICATED else 403
+
+
+RULES = [
+    # The seed scenario: a key limited to gpt-4o-mini may not reach Opus through Bedrock.
+    Rule("seed: gpt-4o-mini key denied Opus converse", "mini", OPUS, None, reason="key_model_access_denied"),
+    Rule("seed: entitled key allowed Opus converse", "entitled", OPUS, None, group="claude-opus-4-7"),
+    Rule("key models: its own model", "mini", CHAT, "gpt-4o-mini", group="gpt-4o-mini", credential="Bearer sk-openai-config"),
+    Rule("key models: another model", "mini", CHAT, "gpt-4o", reason="key_model_access_denied"),
+    Rule("key access group (frontier)", "group", CHAT, "gpt-4o", group="gpt-4o"),
+    Rule("key access group: a model outside it", "group", CHAT, "gpt-4o-mini", reason="key_model_access_denied"),
+    Rule("key wildcard openai/*", "wild-openai", CHAT, "gpt-4o", group="gpt-4o"),
+    Rule("key wildcard openai/*: a Bedrock model", "wild-openai", OPUS, None, reason="key_model_access_denied"),
+    Rule("key all-proxy-models", "all-proxy", OPUS, None),
+    Rule("key without models, team or user: every model", "any", CHAT, "gpt-4o", group="gpt-4o"),
+    Rule("empty key models: the team's", "team-mini", CHAT, "gpt-4o-mini", group="gpt-4o-mini"),
+    Rule("empty key models: outside the team's", "team-mini", CHAT, "gpt-4o", reason="team_model_access_denied"),
+    Rule("all-team-models: the team's access group", "all-team", CHAT, "gpt-4o", group="gpt-4o"),
+    Rule("all-team-models: Opus in the team's access group", "all-team", OPUS, None),
+    Rule("all-team-models: outside the team's", "all-team", CHAT, "gpt-4o-mini", reason="team_model_access_denied"),
+    Rule("user models on a key without a team", "user-mini", CHAT, "gpt-4o-mini", group="gpt-4o-mini"),
+    Rule("user models: outside them", "user-mini", CHAT, "gpt-4o", reason="user_model_access_denied"),
+    Rule("blocked key", "blocked", OPUS, None, reason="key_blocked"),
+    Rule("expired key", "expired", OPUS, None, reason="key_expired"),
+    Rule("key of a blocked team", "in-blocked-team", OPUS, None, reason="key_blocked"),
+    Rule("deleted key (archived by /key/delete)", "deleted", OPUS, None, reason="invalid_key"),
+    Rule("unknown key", "unknown", CHAT, "gpt-4o-mini", reason="invalid_key"),
+    Rule("regenerated key: the new one", "rotated-new", CHAT, "gpt-4o-mini", group="gpt-4o-mini"),
+    Rule("regenerated key: the old one within its grace period", "rotated-old", CHAT, "gpt-4o-mini", group="gpt-4o-mini"),
+    Rule("regenerated key: the old one keeps the new one's limits", "rotated-old", OPUS, None, reason="key_model_access_denied"),
+    Rule("regenerated key without grace: the old one is invalid", "rotated-no-grace-old", OPUS, None, reason="invalid_key"),
+    Rule("DB model (NaCl values), its provider key decrypted", "db-model", OPUS, None, group="db-opus",
+         credential="Bearer sk-bedrock-db-secret"),
+    Rule("DB model (v2:gcm values), its provider key decrypted", "any", SONNET, None, group="db-sonnet",
+         credential="Bearer sk-bedrock-db-secret-2"),
+    Rule("DB model naming a DB credential (LiteLLM_CredentialsTable), decrypted", "any", CHAT, "db-with-credential",
+         group="db-with-credential", credential="Bearer sk-db-openai-credential"),
+    Rule("DB model whose values do not decrypt", "any", CHAT, "db-broken", reason="credential_unavailable"),
+]
+
+
+def seed_more(writer, keys: dict[str, str]) -> None:
+    """Rows beside scenario.py's: keys with an access group, a wildcard and all-proxy-models, a DB
+    model that names a DB credential, and a DB model encrypted under another salt key (its values
+    do not decrypt)."""
+    keys["group"] = writer.new_key(["frontier"], alias="group")
+    keys["wild-openai"] = writer.new_key(["openai/*"], alias="wild-openai")
+    keys["all-proxy"] = writer.new_key(["all-proxy-models"], alias="all-proxy")
+    keys["unknown"] = "sk-never-issued-" + os.urandom(6).hex()
+    writer.new_credential("db-openai-cred", {"api_key": "sk-db-openai-credential"}, {"custom_llm_provider": "openai"})
+    writer.new_model("db-with-credential", {"model": "openai/gpt-4.1-mini", "litellm_credential_name": "db-openai-cred"})
+    salt, writer.salt_key = writer.salt_key, "sk-some-other-salt"
+    try:
+        writer.new_model("db-broken", {"model": "openai/gpt-4.1", "api_key": "sk-broken-db-secret"})
+    finally:
+        writer.salt_key = salt
+
+
+def rules_through_check(serve: Serve, keys: dict[str, str]) -> None:
+    """Every rule through /check as nginx asks, as Envoy's HTTP ext_authz asks, and /v1/decision."""
+    for rule in RULES:
+        key = keys[rule.key]
+        for style, (status, headers) in (("nginx", serve.nginx_answer(key, "POST", rule.path, rule.body)),
+                                         ("envoy-http", serve.envoy_answer(key, "POST", rule.path, rule.body))):
+            if rule.reason is None:
+                ok = status == 200 and (rule.group is None or headers.get("x-modelgate-model-group") == rule.group)
+                ok = ok and (rule.credential is None or headers.get("authorization") == rule.credential)
+                got = f"{status} group {headers.get('x-modelgate-model-group')}"
+            else:
+                ok = status == rule.status and headers.get("x-modelgate-reason") == rule.reason
+                got = f"{status} {headers.get('x-modelgate-reason')}"
+            expect(ok, f"/check {style}: {rule.what} ({got})")
+        decision = serve.decision(key, "POST", rule.path, rule.body)
+        want = rule.reason is None
+        expect(decision.get("allow") is want and (want or decision.get("reason") == rule.reason),
+               f"/v1/decision: {rule.what} ({decision.get('reason')})")
+
+
+def through_envoy_grpc(serve: Serve, keys: dict[str, str], folder: pathlib.Path) -> None:
+    """examples-envoy/envoy-grpc-ext-authz.yaml in front of serve's gRPC front and e2e's fake
+    upstream: every rule as a request through Envoy (allowed ones reach the upstream with the
+    model group and provider key modelgate set; denied ones never do), then the real SDKs: the
+    OpenAI SDK allowed its model and denied another, boto3's Bedrock converse (bearer, over TLS)
+    denied Opus for the gpt-4o-mini key and allowed it for the entitled key."""
+    sys.path.insert(0, str(ROOT))
+    import boto3
+    import botocore.config
+    import botocore.exceptions
+    import openai
+    from e2e import harness
+    from e2e.fake_upstream import FakeUpstream
+
+    upstream = FakeUpstream().start()
+    cert, tls_key = harness.make_tls_cert(folder)
+    envoy = harness.start_envoy("envoy-grpc", folder, serve.http, serve.grpc, upstream.port, cert, tls_key)
+    base = f"http://127.0.0.1:{envoy.ports['http']}"
+    try:
+        for rule in RULES:
+            key = keys[rule.key]
+            before = len(upstream.requests)
+            status, headers, text = request("POST", base + rule.path, {"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+                                            json.dumps(rule.body).encode())
+            headers = {k.lower(): v for k, v in headers.items()}
+            seen = upstream.requests[before:]
+            if rule.reason is None:
+                reached = seen[-1] if seen else None
+                ok = status == 200 and reached is not None
+                ok = ok and (rule.group is None or reached.header("x-modelgate-model-group") == rule.group)
+                ok = ok and (rule.credential is None or reached.header("authorization") == rule.credential)
+                ok = ok and not any(key in (value or "") for _, value in reached.headers)
+                got = f"{status}, upstream group {reached.header('x-modelgate-model-group') if reached else None}"
+            else:
+                ok = status == rule.status and headers.get("x-modelgate-reason") == rule.reason and not seen
+                ok = ok and json.loads(text or "{}").get("error", {}).get("type") == rule.reason
+                got = f"{status} {headers.get('x-modelgate-reason')}, upstream saw {len(seen)}"
+            expect(ok, f"Envoy gRPC ext_authz: {rule.what} ({got})")
+
+        client = openai.OpenAI(base_url=base + "/v1", api_key=keys["mini"], max_retries=0, timeout=20)
+        reply = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
+        expect(bool(reply.choices) and upstream.requests[-1].header("authorization") == "Bearer sk-openai-config",
+               "Envoy gRPC + OpenAI SDK: gpt-4o-mini allowed, the config's provider key injected")
+        count = len(upstream.requests)
+        try:
+            client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
+            expect(False, "Envoy gRPC + OpenAI SDK: gpt-4o denied to the gpt-4o-mini key")
+        except openai.PermissionDeniedError as error:
+            expect(error.response.headers.get("x-modelgate-reason") == "key_model_access_denied" and len(upstream.requests) == count,
+                   "Envoy gRPC + OpenAI SDK: gpt-4o denied to the gpt-4o-mini key (403 key_model_access_denied, upstream untouched)")
+
+        config = botocore.config.Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=20)
+        messages = [{"role": "user", "content": [{"text": "hi"}]}]
+        for name, allowed in (("mini", False), ("entitled", True)):
+            os.environ["AWS_BEARER_TOKEN_BEDROCK"] = keys[name]
+            try:
+                bedrock = boto3.session.Session().client(
+                    "bedrock-runtime", region_name="us-east-1", endpoint_url=f"https://127.0.0.1:{envoy.ports['https']}/bedrock",
+                    verify=str(cert), config=config)
+                count = len(upstream.requests)
+                try:
+                    answer = bedrock.converse(modelId="global.anthropic.claude-opus-4-7", messages=messages)
+                    outcome = ("allowed", answer["output"]["message"]["content"][0]["text"])
+                except botocore.exceptions.ClientError as error:
+                    outcome = ("denied", error.response["ResponseMetadata"]["HTTPStatusCode"])
+            finally:
+                os.environ.pop("AWS_BEARER_TOKEN_BEDROCK", None)
+            if allowed:
+                reached = upstream.requests[-1] if len(upstream.requests) > count else None
+                expect(outcome[0] == "allowed" and reached is not None and reached.path == "/bedrock/model/global.anthropic.claude-opus-4-7/converse"
+                       and not any(keys[name] in value for _, value in reached.headers),
+                       f"Envoy gRPC + boto3 converse: the entitled key allowed Opus, the LiteLLM key not forwarded ({outcome})")
+            else:
+                expect(outcome == ("denied", 403) and len(upstream.requests) == count,
+                       f"Envoy gRPC + boto3 converse: the gpt-4o-mini key denied Opus with 403, upstream untouched ({outcome})")
+    finally:
+        envoy.stop()
+        upstream.stop()
 
 
 def sdk_through_nginx(serve: Serve, keys: dict[str, str], folder: pathlib.Path) -> None:
@@ -143,10 +340,18 @@ def sdk_through_nginx(serve: Serve, keys: dict[str, str], folder: pathlib.Path) 
         upstream.stop()
 
 
+def harness_envoy() -> str:
+    sys.path.insert(0, str(ROOT))
+    from e2e import harness
+
+    return harness.envoy_binary()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=str(ROOT / ".build/debug/modelgate"))
     parser.add_argument("--changes", type=int, default=60)
+    parser.add_argument("--require-proxies", action="store_true", help="fail, not skip, when nginx or Envoy is missing")
     args = parser.parse_args()
     folder = pathlib.Path(tempfile.mkdtemp(prefix="modelgate-serve-litellm-"))
     config = folder / "config.yaml"
@@ -156,6 +361,7 @@ def main() -> None:
         apply_migrations(admin_url)
         grant_read_only(admin_url, "modelgate_ro", PASSWORD)
         writer, keys = seed(admin_url)
+        seed_more(writer, keys)
         url = pg.url(user="modelgate_ro", password=PASSWORD)
         database = url.rsplit("/", 1)[1].split("?")[0]
 
@@ -183,6 +389,13 @@ def main() -> None:
             expect(serve.nginx(keys["deleted"], "POST", "/v1/chat/completions", {"model": "gpt-4o-mini"}) in (401, 403), "deleted (archived) key denied")
             expect(serve.nginx(keys["user-mini"], "POST", "/v1/chat/completions", {"model": "gpt-4o-mini"}) == 200, "user's models on a key without a team")
             expect(serve.nginx(keys["db-model"], "POST", OPUS, {}) == 200, "DB model (LiteLLM_ProxyModelTable) allowed for its key")
+            rules_through_check(serve, keys)
+            envoy = pathlib.Path(harness_envoy())
+            if envoy.is_file() or shutil.which(str(envoy)):
+                through_envoy_grpc(serve, keys, folder)
+            else:
+                expect(not args.require_proxies, "Envoy is installed (.venv/bin/envoy: scripts/e2e --install-only)")
+                print("skip Envoy gRPC: Envoy is not installed (scripts/e2e --install-only)", flush=True)
 
             # Admin routes: 405, saying where keys are managed.
             auth = {"Authorization": f"Bearer {MASTER}", "Content-Type": "application/json"}
@@ -218,6 +431,7 @@ def main() -> None:
             if shutil.which("nginx"):
                 sdk_through_nginx(serve, keys, folder)
             else:
+                expect(not args.require_proxies, "nginx is installed")
                 print("skip nginx + SDK: nginx is not installed", flush=True)
 
             status, _, readiness = request("GET", serve.base() + "/health/readiness")
@@ -246,7 +460,9 @@ def main() -> None:
         text = serve.log.read_text()
         for where, content in (("log", text), ("metrics", metrics), ("readiness", readiness)):
             expect(PASSWORD not in content, f"the role's password is not in the {where}")
-        expect(SALT not in text and "sk-bedrock-db-secret" not in text, "salt key and decrypted DB secrets not in the log")
+        expect(SALT not in text and not any(s in text for s in ("sk-bedrock-db-secret", "sk-broken-db-secret", "sk-db-openai-credential")),
+               "salt key and DB secrets not in the log")
+        expect("db-broken" in text, "the DB model that does not decrypt is named in the log")
         expect(code == 0, f"serve exits 0 on SIGTERM ({code})")
         print(f"database {database}: all expectations met")
 
