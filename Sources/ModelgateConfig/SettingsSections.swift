@@ -76,6 +76,12 @@ enum ModelgateSettingsSection {
                     }
                 }
                 settings.modellessRoutes = routes
+            case "max_policy_staleness_seconds":
+                guard let seconds = value.node.int.map(Double.init) ?? value.node.float, seconds > 0, seconds.isFinite else {
+                    reader.problem(value, "expected a number of seconds above 0")
+                    continue
+                }
+                settings.maxPolicyStaleness = seconds
             case "request_head_timeout_seconds", "keepalive_idle_timeout_seconds", "request_body_timeout_seconds",
                  "grpc_rpc_timeout_seconds",
                  "max_buffered_body_bytes", "max_admin_body_bytes", "grpc_max_concurrent_streams", "grpc_max_message_bytes":

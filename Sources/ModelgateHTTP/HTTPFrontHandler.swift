@@ -263,7 +263,9 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func answerReadiness(context: ChannelHandlerContext) {
-        if shared.policy.isReady {
+        if shared.holder.snapshot.isStale(at: Date()) {
+            respond(context: context, status: .serviceUnavailable, json: #"{"status":"policy_stale","database":"unavailable"}"#)
+        } else if shared.policy.isReady {
             // Checks are answered from the snapshot whatever the database does, so the service
             // stays ready; a database fault (admin writes failing) is reported, not hidden.
             let database = shared.policy.databaseHealth.fault.map {

@@ -182,6 +182,7 @@ private struct SourceModel {
             for team in parts.teams { teams[team.id] = team }
             for user in parts.users { users[user.id] = user }
             for credential in parts.credentials { credentials[credential.name] = credential }
+        case .sourceUnreachable, .sourceReachable: break  // no contents change
         }
     }
 }

@@ -18,11 +18,15 @@ public enum DenyReason: String, Sendable, CaseIterable {
     case userModelAccessDenied = "user_model_access_denied"
     case tagAccessDenied = "tag_access_denied"
     case credentialUnavailable = "credential_unavailable"
+    /// The policy could not be brought up to date with its database for longer than
+    /// `max_policy_staleness_seconds` (CONTRACT §8): every check, before any other reason.
+    case policyStale = "policy_stale"
 
-    /// 401 for problems with the caller's own key, 403 for everything else.
+    /// 401 for problems with the caller's own key, 503 for a stale policy, 403 for everything else.
     public var httpStatus: Int {
         switch self {
         case .missingKey, .invalidKey, .keyExpired, .keyBlocked, .ambiguousCredentials: return 401
+        case .policyStale: return 503
         default: return 403
         }
     }

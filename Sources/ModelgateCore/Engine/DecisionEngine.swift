@@ -32,6 +32,9 @@ public enum DecisionEngine {
     }
 
     private static func pipeline(_ request: CheckRequest, in snapshot: PolicySnapshot, now: Date) -> Decision {
+        if snapshot.isStale(at: now) {
+            return .deny(.policyStale, "the policy could not be brought up to date with its database for longer than max_policy_staleness_seconds")
+        }
         var context = CheckContext(request: request, snapshot: snapshot, now: now)
         if let denial = KeyStage.run(&context) { return denial }
         if case .decided(let decision) = RouteStage.run(&context) { return decision }

@@ -16,6 +16,9 @@ public struct GateSettings: Sendable {
     public var userModelsApplyToTeamKeys: Bool = true
     /// Limits that keep one client from stopping other checks (CONTRACT §4).
     public var limits: FrontLimits
+    /// `max_policy_staleness_seconds`: how long a policy that cannot be brought up to date with
+    /// its database keeps answering checks (CONTRACT §8); nil is for ever.
+    public var maxPolicyStaleness: Double? = nil
 
     public init(
         maxBodyBytes: Int = 10 * 1024 * 1024,

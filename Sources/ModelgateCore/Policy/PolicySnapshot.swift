@@ -15,6 +15,9 @@ public final class PolicySnapshot: Sendable {
     /// Increases with every swap; shown in metrics and readiness.
     public let generation: UInt64
     public let builtAt: Date
+    /// Set while the policy's database is unreachable and `max_policy_staleness_seconds` is
+    /// set: from this instant every check is denied `policy_stale` and readiness answers 503.
+    public let staleAfter: Date?
     /// Mount prefixes split into decoded segments, once.
     let mountPrefixSegments: [[Substring]]
     /// The route families each mount prefix admits (same order as `mountPrefixSegments`).
@@ -31,6 +34,7 @@ public final class PolicySnapshot: Sendable {
         settings = parts.settings
         self.generation = generation
         self.builtAt = builtAt
+        staleAfter = nil
         mountPrefixSegments = parts.settings.mountPrefixes
             .map { $0.split(separator: "/", omittingEmptySubsequences: true) }
             .filter { !$0.isEmpty }
@@ -44,20 +48,35 @@ public final class PolicySnapshot: Sendable {
     }
 
     /// This snapshot with the given parts replaced; the settings and everything derived from
-    /// them, and every part not given, are shared, not rebuilt.
+    /// them, and every part not given, are shared, not rebuilt. `staleAfter` is kept unless
+    /// `staleness` is given.
     public func replacing(
         catalog: ModelCatalog? = nil, keys: KeyTable? = nil, teams: [String: Team]? = nil, users: [String: User]? = nil,
-        credentials: [String: Credential]? = nil, generation: UInt64, builtAt: Date
+        credentials: [String: Credential]? = nil, staleness: Staleness? = nil, generation: UInt64, builtAt: Date
     ) -> PolicySnapshot {
         PolicySnapshot(
             derivedFrom: self, catalog: catalog ?? self.catalog, keys: keys ?? self.keys, teams: teams ?? self.teams, users: users ?? self.users,
-            credentials: credentials ?? self.credentials, generation: generation, builtAt: builtAt)
+            credentials: credentials ?? self.credentials, staleAfter: staleness.map(\.deadline) ?? staleAfter,
+            generation: generation, builtAt: builtAt)
+    }
+
+    /// Whether the policy is past `staleAfter` at `now`.
+    public func isStale(at now: Date) -> Bool {
+        staleAfter.map { now >= $0 } ?? false
+    }
+
+    /// A change of `staleAfter`: a deadline, or `.current` (the database answers again).
+    public struct Staleness: Sendable {
+        public var deadline: Date?
+        public static let current = Staleness(deadline: nil)
+        public static func after(_ deadline: Date) -> Staleness { Staleness(deadline: deadline) }
     }
 
     private init(
         derivedFrom base: PolicySnapshot, catalog: ModelCatalog, keys: KeyTable, teams: [String: Team], users: [String: User],
-        credentials: [String: Credential], generation: UInt64, builtAt: Date
+        credentials: [String: Credential], staleAfter: Date?, generation: UInt64, builtAt: Date
     ) {
+        self.staleAfter = staleAfter
         self.catalog = catalog
         self.keys = keys
         self.teams = teams

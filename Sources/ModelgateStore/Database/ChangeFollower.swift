@@ -100,6 +100,7 @@ public final class ChangeFollower: Sendable {
                     return !state.outage
                 }
                 if first {
+                    apply([.sourceUnreachable(lastSynchronised: lastSynchronised)])
                     logger.warning("policy updates paused: the database is unavailable; checks go on with the policy in force", metadata: ["error": "\(error)"])
                 }
             }
@@ -125,7 +126,10 @@ public final class ChangeFollower: Sendable {
             return 1
         }
         guard let last = slice.entries.last?.version else {
-            if wasOutage { finish(version: applied, changes: 0, caughtUpAfterOutage: true) }
+            if wasOutage {
+                apply([.sourceReachable])
+                finish(version: applied, changes: 0, caughtUpAfterOutage: true)
+            }
             else { state.withLock { $0.lastAppliedAt = Date() } }
             return 0
         }
@@ -137,7 +141,7 @@ public final class ChangeFollower: Sendable {
         }
         order.reverse()
         let changes = try storage.read { reader in try order.map { try change(for: $0, reader) } }
-        apply(changes)
+        apply(wasOutage ? changes + [.sourceReachable] : changes)
         finish(version: last, changes: changes.count, caughtUpAfterOutage: wasOutage)
         logger.debug("policy changes applied", metadata: ["changes": "\(changes.count)", "version": "\(last)"])
         return changes.count

@@ -1,3 +1,4 @@
+import struct Foundation.Date
 import ModelgateCore
 
 /// One change to a policy source's contents (the database, or LiteLLM's), as the policy sees
@@ -33,4 +34,10 @@ public enum PolicyChange: Sendable {
     /// The source's whole contents (keys, teams, users, credentials, deployments; its settings
     /// are not read), replacing everything it contributed before.
     case reloadAll(PolicyParts)
+    /// The source could not be read; the policy was last known to match it at
+    /// `lastSynchronised`. With `max_policy_staleness_seconds` set, checks are denied
+    /// `policy_stale` from that instant plus the setting.
+    case sourceUnreachable(lastSynchronised: Date)
+    /// The source answers again and the policy has caught up with it.
+    case sourceReachable
 }

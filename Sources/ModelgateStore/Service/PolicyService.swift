@@ -147,13 +147,17 @@ public final class PolicyService: Sendable {
 
     /// Read-only mode: the source read successfully now.
     public func sourceSynchronised(at date: Date = Date()) {
+        let returned = readOnlyHealth?.fault != nil
         readOnlyHealth?.recordSuccess()
         readOnlySynchronised.withLock { $0 = date }
+        if returned { builder.apply([.sourceReachable]) }
     }
 
     /// Read-only mode: the source could not be read; `reason` names the place, never a secret.
     public func sourceFailed(_ reason: String, at date: Date = Date()) {
+        let first = readOnlyHealth?.fault == nil
         readOnlyHealth?.recordFault(reason, at: date)
+        if first { builder.apply([.sourceUnreachable(lastSynchronised: lastSynchronised)]) }
     }
 
     /// Re-reads the whole source with the config in force.

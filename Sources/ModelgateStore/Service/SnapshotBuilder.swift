@@ -134,6 +134,10 @@ public final class SnapshotBuilder: Sendable {
                     working.credentials[name] = state.configIndex.credentials[name]
                 case .deploymentsReplaced(let deployments):
                     working.catalog = ModelCatalog(deployments: state.config.parts.deployments + deployments)
+                case .sourceUnreachable(let lastSynchronised):
+                    working.staleness = working.base.settings.maxPolicyStaleness.map { .after(lastSynchronised.addingTimeInterval($0)) }
+                case .sourceReachable:
+                    working.staleness = .current
                 }
             }
             state.generation += 1
@@ -151,6 +155,7 @@ public final class SnapshotBuilder: Sendable {
         var teams: [String: Team]
         var users: [String: User]
         var credentials: [String: Credential]
+        var staleness: PolicySnapshot.Staleness?
 
         init(_ base: PolicySnapshot) {
             self.base = base
@@ -164,7 +169,7 @@ public final class SnapshotBuilder: Sendable {
         func snapshot(generation: UInt64) -> PolicySnapshot {
             base.replacing(
                 catalog: catalog, keys: keys, teams: teams, users: users, credentials: credentials,
-                generation: generation, builtAt: Date())
+                staleness: staleness, generation: generation, builtAt: Date())
         }
     }
 
