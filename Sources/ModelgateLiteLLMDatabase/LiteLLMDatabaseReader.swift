@@ -26,13 +26,24 @@ public enum LiteLLMDatabaseReader {
 
     static func date(_ seconds: Double?) -> Date? { seconds.map { Date(timeIntervalSince1970: $0) } }
 
-    public static func keys(on connection: PostgresConnection, logger: Logger) async throws -> [LiteLLMKeyRow] {
-        let rows = try await connection.query("""
+    /// `sql` alone, or, with `since`, only its rows whose `updated_at` is past `since` (seconds
+    /// since 1970). `AT TIME ZONE 'UTC'` turns the watermark back into LiteLLM's UTC wall-clock
+    /// timestamps.
+    static func selecting(_ sql: String, updatedSince since: Double?) -> PostgresQuery {
+        guard let since else { return PostgresQuery(unsafeSQL: sql) }
+        var query = PostgresQuery(unsafeSQL: sql + " WHERE updated_at > (to_timestamp($1) AT TIME ZONE 'UTC')")
+        query.binds.append(since)
+        return query
+    }
+
+    /// Every key, or with `since` those changed after it.
+    public static func keys(on connection: PostgresConnection, logger: Logger, since: Double? = nil) async throws -> [LiteLLMKeyRow] {
+        let rows = try await connection.query(selecting("""
             SELECT token, key_alias, models, team_id, user_id, organization_id, blocked,
                    EXTRACT(EPOCH FROM expires)::float8, metadata::text, config::text, EXTRACT(EPOCH FROM updated_at)::float8,
                    EXTRACT(EPOCH FROM created_at)::float8
             FROM "LiteLLM_VerificationToken"
-            """, logger: logger)
+            """, updatedSince: since), logger: logger)
         var keys: [LiteLLMKeyRow] = []
         for try await (token, alias, models, team, user, organization, blocked, expires, metadata, config, updated, created) in rows.decode(
             (String, String?, [String]?, String?, String?, String?, Bool?, Double?, String?, String?, Double?, Double?).self)
@@ -58,11 +69,12 @@ public enum LiteLLMDatabaseReader {
         return keys
     }
 
-    public static func teams(on connection: PostgresConnection, logger: Logger) async throws -> [LiteLLMTeamRow] {
-        let rows = try await connection.query("""
+    /// Every team, or with `since` those changed after it.
+    public static func teams(on connection: PostgresConnection, logger: Logger, since: Double? = nil) async throws -> [LiteLLMTeamRow] {
+        let rows = try await connection.query(selecting("""
             SELECT team_id, team_alias, organization_id, models, blocked, metadata::text, EXTRACT(EPOCH FROM updated_at)::float8
             FROM "LiteLLM_TeamTable"
-            """, logger: logger)
+            """, updatedSince: since), logger: logger)
         var teams: [LiteLLMTeamRow] = []
         for try await (id, alias, organization, models, blocked, metadata, updated) in rows.decode(
             (String, String?, String?, [String]?, Bool?, String?, Double?).self)
@@ -74,26 +86,29 @@ public enum LiteLLMDatabaseReader {
         return teams
     }
 
-    public static func users(on connection: PostgresConnection, logger: Logger) async throws -> [LiteLLMUserRow] {
-        let rows = try await connection.query("""
-            SELECT user_id, models, EXTRACT(EPOCH FROM updated_at)::float8 FROM "LiteLLM_UserTable"
-            """, logger: logger)
-        var users: [LiteLLMUserRow] = []
-        for try await (id, models, updated) in rows.decode((String, [String]?, Double?).self) {
-            users.append(LiteLLMUserRow(userID: id, models: models ?? [], updatedAt: date(updated)))
-        }
-        return users
+    /// Every user, or with `since` those changed after it.
+    public static func users(on connection: PostgresConnection, logger: Logger, since: Double? = nil) async throws -> [LiteLLMUserRow] {
+        try await modelLists(#"SELECT user_id, models, EXTRACT(EPOCH FROM updated_at)::float8 FROM "LiteLLM_UserTable""#, since: since,
+                             on: connection, logger: logger)
+            .map { LiteLLMUserRow(userID: $0.id, models: $0.models, updatedAt: $0.updated) }
     }
 
     public static func organizations(on connection: PostgresConnection, logger: Logger) async throws -> [LiteLLMOrganizationRow] {
-        let rows = try await connection.query("""
-            SELECT organization_id, models, EXTRACT(EPOCH FROM updated_at)::float8 FROM "LiteLLM_OrganizationTable"
-            """, logger: logger)
-        var organizations: [LiteLLMOrganizationRow] = []
+        try await modelLists(#"SELECT organization_id, models, EXTRACT(EPOCH FROM updated_at)::float8 FROM "LiteLLM_OrganizationTable""#,
+                             since: nil, on: connection, logger: logger)
+            .map { LiteLLMOrganizationRow(organizationID: $0.id, models: $0.models, updatedAt: $0.updated) }
+    }
+
+    /// Rows of (id, models, updated_at): users and organizations. A null `models` is empty.
+    static func modelLists(_ sql: String, since: Double?, on connection: PostgresConnection, logger: Logger) async throws
+        -> [(id: String, models: [String], updated: Date?)]
+    {
+        var lists: [(id: String, models: [String], updated: Date?)] = []
+        let rows = try await connection.query(selecting(sql, updatedSince: since), logger: logger)
         for try await (id, models, updated) in rows.decode((String, [String]?, Double?).self) {
-            organizations.append(LiteLLMOrganizationRow(organizationID: id, models: models ?? [], updatedAt: date(updated)))
+            lists.append((id, models ?? [], date(updated)))
         }
-        return organizations
+        return lists
     }
 
     public static func models(on connection: PostgresConnection, logger: Logger) async throws -> [LiteLLMModelRow] {
@@ -123,8 +138,7 @@ public enum LiteLLMDatabaseReader {
 
     // MARK: Polling
 
-    /// `AT TIME ZONE 'UTC'` turns the watermark back into LiteLLM's UTC wall-clock timestamps. The
-    /// window reaches `overlap` seconds back, so a write stamped by a LiteLLM host whose clock
+    /// The window reaches `overlap` seconds back, so a write stamped by a LiteLLM host whose clock
     /// runs slightly behind is still seen (upserts are idempotent).
     static let overlap = 2.0
 
@@ -148,53 +162,6 @@ public enum LiteLLMDatabaseReader {
             poll.allTokens = try await allTokens(on: connection, logger: logger)
         }
         return poll
-    }
-
-    static func keys(on connection: PostgresConnection, logger: Logger, since: Double) async throws -> [LiteLLMKeyRow] {
-        let rows = try await connection.query("""
-            SELECT token, key_alias, models, team_id, user_id, organization_id, blocked,
-                   EXTRACT(EPOCH FROM expires)::float8, metadata::text, config::text, EXTRACT(EPOCH FROM updated_at)::float8,
-                   EXTRACT(EPOCH FROM created_at)::float8
-            FROM "LiteLLM_VerificationToken" WHERE updated_at > (to_timestamp(\(since)) AT TIME ZONE 'UTC')
-            """, logger: logger)
-        var keys: [LiteLLMKeyRow] = []
-        for try await (token, alias, models, team, user, organization, blocked, expires, metadata, config, updated, created) in rows.decode(
-            (String, String?, [String]?, String?, String?, String?, Bool?, Double?, String?, String?, Double?, Double?).self)
-        {
-            keys.append(LiteLLMKeyRow(
-                token: token, keyAlias: alias, models: models ?? [], teamID: team, userID: user, organizationID: organization,
-                blocked: blocked, expires: date(expires), metadata: metadata, config: config, updatedAt: date(updated),
-                createdAt: date(created)))
-        }
-        return keys
-    }
-
-    static func teams(on connection: PostgresConnection, logger: Logger, since: Double) async throws -> [LiteLLMTeamRow] {
-        let rows = try await connection.query("""
-            SELECT team_id, team_alias, organization_id, models, blocked, metadata::text, EXTRACT(EPOCH FROM updated_at)::float8
-            FROM "LiteLLM_TeamTable" WHERE updated_at > (to_timestamp(\(since)) AT TIME ZONE 'UTC')
-            """, logger: logger)
-        var teams: [LiteLLMTeamRow] = []
-        for try await (id, alias, organization, models, blocked, metadata, updated) in rows.decode(
-            (String, String?, String?, [String]?, Bool?, String?, Double?).self)
-        {
-            teams.append(LiteLLMTeamRow(
-                teamID: id, teamAlias: alias, organizationID: organization, models: models ?? [], blocked: blocked == true,
-                metadata: metadata, updatedAt: date(updated)))
-        }
-        return teams
-    }
-
-    static func users(on connection: PostgresConnection, logger: Logger, since: Double) async throws -> [LiteLLMUserRow] {
-        let rows = try await connection.query("""
-            SELECT user_id, models, EXTRACT(EPOCH FROM updated_at)::float8 FROM "LiteLLM_UserTable"
-            WHERE updated_at > (to_timestamp(\(since)) AT TIME ZONE 'UTC')
-            """, logger: logger)
-        var users: [LiteLLMUserRow] = []
-        for try await (id, models, updated) in rows.decode((String, [String]?, Double?).self) {
-            users.append(LiteLLMUserRow(userID: id, models: models ?? [], updatedAt: date(updated)))
-        }
-        return users
     }
 
     static func archived(_ sql: String, since: Double, on connection: PostgresConnection, logger: Logger) async throws -> [String] {

@@ -202,15 +202,7 @@ public struct LiteLLMPolicyMapper: Sendable {
         guard let params = Self.jsonObject(row.litellmParams) else {
             return ([unavailable(row, because: "its litellm_params are not a JSON object")], problem("litellm_params is not a JSON object; the deployment is unavailable"))
         }
-        var opened: [String: Any] = [:]
-        var unopened: [String] = []
-        for (name, value) in params {
-            guard let stored = value as? String else { opened[name] = value; continue }
-            switch open(stored) {
-            case .success(let plaintext): opened[name] = plaintext
-            case .failure: unopened.append(name)
-            }
-        }
+        let (opened, unopened) = open(params)
         if opened["model"] == nil {
             let reason = unopened.contains("model") ? "litellm_params.model does not decrypt" : "litellm_params.model is missing"
             return ([unavailable(row, because: reason)], problem("\(reason) (\(decryptionHint)); the deployment is unavailable"))
@@ -255,15 +247,7 @@ public struct LiteLLMPolicyMapper: Sendable {
         guard let values = Self.jsonObject(row.credentialValues) else {
             return ([Credential(name: row.credentialName, unavailableReason: "credential_values is not a JSON object")], problem("credential_values is not a JSON object; the credential is unavailable"))
         }
-        var opened: [String: Any] = [:]
-        var unopened: [String] = []
-        for (name, value) in values {
-            guard let stored = value as? String else { opened[name] = value; continue }
-            switch open(stored) {
-            case .success(let plaintext): opened[name] = plaintext
-            case .failure: unopened.append(name)
-            }
-        }
+        let (opened, unopened) = open(values)
         entry["credential_values"] = opened
         var credential: Credential
         do {
@@ -283,6 +267,21 @@ public struct LiteLLMPolicyMapper: Sendable {
 
     private var decryptionHint: String {
         cipher == nil ? "no LITELLM_SALT_KEY or LiteLLM master key is set" : "is LITELLM_SALT_KEY the one LiteLLM uses?"
+    }
+
+    /// Every string value of `object` decrypted (LiteLLM encrypts each one separately); other
+    /// values as they are. `unopened` names the values that do not decrypt.
+    private func open(_ object: [String: Any]) -> (opened: [String: Any], unopened: [String]) {
+        var opened: [String: Any] = [:]
+        var unopened: [String] = []
+        for (name, value) in object {
+            guard let stored = value as? String else { opened[name] = value; continue }
+            switch open(stored) {
+            case .success(let plaintext): opened[name] = plaintext
+            case .failure: unopened.append(name)
+            }
+        }
+        return (opened, unopened)
     }
 
     private func open(_ stored: String) -> Result<String, LiteLLMDecryptionError> {
