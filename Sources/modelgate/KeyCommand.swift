@@ -47,7 +47,7 @@ struct KeyCommand: ParsableCommand {
             request.blocked = blocked
             request.expiry = try CLIParsing.expiry(duration: duration, expires: expires) ?? .never
             request.models = policy.models
-            request.metadata = try policy.metadataValue() ?? [:]
+            request.metadata = try policy.metadataValue()
             request.tags = policy.tagList
             request.modelConfig = try policy.modelConfigValue()
             let generated = try store.run { try $0.generateKey(request) }

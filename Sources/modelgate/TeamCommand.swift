@@ -40,7 +40,7 @@ struct TeamCommand: ParsableCommand {
             request.alias = fields.alias
             request.models = fields.policy.models
             request.blocked = blocked
-            request.metadata = try fields.policy.metadataValue() ?? [:]
+            request.metadata = try fields.policy.metadataValue()
             request.tags = fields.policy.tagList
             request.modelConfig = try fields.policy.modelConfigValue()
             let team = try store.run { try $0.newTeam(request) }

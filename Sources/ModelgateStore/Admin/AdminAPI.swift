@@ -80,39 +80,36 @@ public final class AdminAPI: Sendable {
             return .object(key.json)
         case .keyDelete:
             let fields = try RequestFields(body: body)
-            let keys = try fields.strings("keys") ?? []
-            let aliases = try fields.strings("key_aliases") ?? []
+            let keys = try fields.strings(RequestField.keys) ?? []
+            let aliases = try fields.strings(RequestField.keyAliases) ?? []
             _ = try operations.deleteKeys(references: keys, aliases: aliases)
             return .object(["deleted_keys": .strings(keys.isEmpty ? aliases : keys)])
         case .keyInfo:
-            let reference = try query.required("key")
-            return .object(["key": .string(reference), "info": .object(try operations.keyInfo(reference).json)])
+            let reference = try query.required(RequestField.key)
+            return .object([RequestField.key.stringValue: .string(reference), "info": .object(try operations.keyInfo(reference).json)])
         case .keyList:
-            let keys = try operations.listKeys(teamID: try query.optional("team_id"), userID: try query.optional("user_id"))
-            let full = try query.optional("return_full_object") == "true"
+            let keys = try operations.listKeys(teamID: try query.optional(KeyField.teamID), userID: try query.optional(KeyField.userID))
+            let full = try query.optional(RequestField.returnFullObject) == "true"
             return .object([
                 "keys": .array(keys.map { full ? .object($0.json) : .string($0.hash.hex) }),
                 "total_count": .int(Int64(keys.count)), "current_page": 1, "total_pages": 1,
             ])
         case .keyBlock, .keyUnblock:
-            let reference = try RequestFields(body: body).requiredString("key")
+            let reference = try RequestFields(body: body).requiredString(RequestField.key)
             return .object(try operations.setKeyBlocked(reference, blocked: route == .keyBlock).json)
         case .teamNew:
             return .object(try operations.newTeam(TeamNewRequest(RequestFields(body: body))).json)
         case .teamUpdate:
             let team = try operations.updateTeam(TeamUpdateRequest(RequestFields(body: body)))
-            return .object(["team_id": .string(team.id), "data": .object(team.json)])
+            return Self.updated(TeamField.id, team.id, team.json)
         case .teamBlock, .teamUnblock:
-            let teamID = try RequestFields(body: body).requiredString("team_id")
+            let teamID = try RequestFields(body: body).requiredString(TeamField.id)
             return .object(try operations.setTeamBlocked(teamID, blocked: route == .teamBlock).json)
         case .teamInfo:
-            let info = try operations.teamInfo(try query.required("team_id"))
-            return .object([
-                "team_id": .string(info.team.id), "team_info": .object(info.team.json),
-                "keys": .array(info.keys.map { .object($0.json) }), "team_memberships": .array([]),
-            ])
+            let info = try operations.teamInfo(try query.required(TeamField.id))
+            return Self.info(TeamField.id, info.team.id, ("team_info", info.team.json), keys: info.keys, empty: "team_memberships")
         case .teamDelete:
-            let teamIDs = try RequestFields(body: body).strings("team_ids") ?? []
+            let teamIDs = try RequestFields(body: body).strings(RequestField.teamIDs) ?? []
             let keys = try operations.deleteTeams(teamIDs)
             return .object(["deleted_teams": .strings(teamIDs), "deleted_keys": .int(Int64(keys))])
         case .teamList:
@@ -123,18 +120,15 @@ public final class AdminAPI: Sendable {
             if let key = made.key {
                 for (field, value) in key.json where json[field] == nil { json[field] = value }
             } else {
-                json["key"] = .null
+                json[RequestField.key.stringValue] = .null
             }
             return .object(json)
         case .userUpdate:
             let user = try operations.updateUser(UserUpdateRequest(RequestFields(body: body)))
-            return .object(["user_id": .string(user.id), "data": .object(user.json)])
+            return Self.updated(UserField.id, user.id, user.json)
         case .userInfo:
-            let info = try operations.userInfo(try query.required("user_id"))
-            return .object([
-                "user_id": .string(info.user.id), "user_info": .object(info.user.json),
-                "keys": .array(info.keys.map { .object($0.json) }), "teams": .array([]),
-            ])
+            let info = try operations.userInfo(try query.required(UserField.id))
+            return Self.info(UserField.id, info.user.id, ("user_info", info.user.json), keys: info.keys, empty: "teams")
         case .userList:
             let users = try operations.listUsers()
             return .object(["users": .array(users.map { .object($0.json) }), "total": .int(Int64(users.count))])
@@ -153,6 +147,24 @@ public final class AdminAPI: Sendable {
     }
 }
 
+extension AdminAPI {
+    /// `/team/update`, `/user/update`: the id and the record as now stored.
+    static func updated(_ idField: some CodingKey, _ id: String, _ record: [String: JSONValue]) -> JSONValue {
+        .object([idField.stringValue: .string(id), "data": .object(record)])
+    }
+
+    /// `/team/info`, `/user/info`: the id, the record, its keys and an empty list LiteLLM
+    /// fills with what modelgate does not keep (memberships).
+    static func info(
+        _ idField: some CodingKey, _ id: String, _ record: (name: String, json: [String: JSONValue]), keys: [StoredKey], empty: String
+    ) -> JSONValue {
+        .object([
+            idField.stringValue: .string(id), record.name: .object(record.json),
+            RequestField.keys.stringValue: .array(keys.map { .object($0.json) }), empty: .array([]),
+        ])
+    }
+}
+
 /// One admin answer: status and JSON body.
 public struct AdminResponse: Sendable {
     public var status: Int
@@ -168,15 +180,16 @@ struct QueryFields {
     let pairs: [(String, String)]
     init(_ pairs: [(String, String)]) { self.pairs = pairs }
 
-    func optional(_ name: String) throws(AdminError) -> String? {
+    func optional(_ field: some CodingKey) throws(AdminError) -> String? {
+        let name = field.stringValue
         let values = pairs.filter { $0.0 == name }.map(\.1)
         guard values.count <= 1 else { throw .badRequest("query parameter '\(name)' is given more than once", param: name) }
         return values.first
     }
 
-    func required(_ name: String) throws(AdminError) -> String {
-        guard let value = try optional(name), !value.isEmpty else {
-            throw .badRequest("query parameter '\(name)' is required", param: name)
+    func required(_ field: some CodingKey) throws(AdminError) -> String {
+        guard let value = try optional(field), !value.isEmpty else {
+            throw .badRequest("query parameter '\(field.stringValue)' is required", field: field)
         }
         return value
     }

@@ -3,7 +3,7 @@ import Foundation
 extension AdminOperations {
     /// Encrypts and stores a credential. Refused without `MODELGATE_SECRET_KEY`.
     public func addCredential(_ request: CredentialNewRequest) throws(AdminError) -> CredentialSummary {
-        try Self.requireNonEmpty(request.name, "credential_name")
+        try Self.requireNonEmpty(request.name, CredentialField.name)
         let cipher = try requireCipher()
         let provider = try Self.provider(in: request.info)
         let sealed = try seal(request.values, name: request.name, with: cipher)
@@ -15,11 +15,11 @@ extension AdminOperations {
             guard try db.credential(credential.name) == nil else {
                 throw AdminError.badRequest(
                     "credential '\(credential.name)' already exists; use PATCH /credentials/\(credential.name) to change it",
-                    param: "credential_name")
+                    field: CredentialField.name)
             }
             try db.insert(credential)
         }
-        logger.info("admin: credential stored", metadata: ["credential_name": "\(credential.name)", "provider": "\(provider ?? "")"])
+        logger.info("admin: credential stored", metadata: [CredentialField.name.stringValue: "\(credential.name)", "provider": "\(provider ?? "")"])
         return CredentialSummary(name: credential.name, provider: provider, info: credential.info, valueNames: request.values.keys.sorted())
     }
 
@@ -27,11 +27,11 @@ extension AdminOperations {
     /// it when a new name is given. Values are re-encrypted, so this needs the secret key.
     public func updateCredential(_ request: CredentialPatchRequest) throws(AdminError) -> CredentialSummary {
         let cipher = try requireCipher()
-        if let newName = request.newName { try Self.requireNonEmpty(newName, "credential_name") }
+        if let newName = request.newName { try Self.requireNonEmpty(newName, CredentialField.name) }
         let time = now()
         let updated: (StoredCredential, [String]) = try write("update the credential") { db in
             guard var credential = try db.credential(request.name) else {
-                throw AdminError.notFound("no such credential: '\(request.name)'", param: "credential_name")
+                throw AdminError.notFound("no such credential: '\(request.name)'", field: CredentialField.name)
             }
             var values: [String: String]
             do {
@@ -49,7 +49,7 @@ extension AdminOperations {
             credential.updatedAt = time
             if newName != credential.name {
                 guard try db.credential(newName) == nil else {
-                    throw AdminError.badRequest("credential '\(newName)' already exists", param: "credential_name")
+                    throw AdminError.badRequest("credential '\(newName)' already exists", field: CredentialField.name)
                 }
                 _ = try db.deleteCredential(credential.name)
                 credential.name = newName
@@ -59,7 +59,7 @@ extension AdminOperations {
             }
             return (credential, values.keys.sorted())
         }
-        logger.info("admin: credential updated", metadata: ["credential_name": "\(updated.0.name)"])
+        logger.info("admin: credential updated", metadata: [CredentialField.name.stringValue: "\(updated.0.name)"])
         return CredentialSummary(name: updated.0.name, provider: updated.0.provider, info: updated.0.info, valueNames: updated.1)
     }
 
@@ -68,10 +68,10 @@ extension AdminOperations {
     public func deleteCredential(_ name: String) throws(AdminError) {
         try write("delete the credential") { db in
             guard try db.deleteCredential(name) else {
-                throw AdminError.notFound("no such credential: '\(name)'", param: "credential_name")
+                throw AdminError.notFound("no such credential: '\(name)'", field: CredentialField.name)
             }
         }
-        logger.info("admin: credential deleted", metadata: ["credential_name": "\(name)"])
+        logger.info("admin: credential deleted", metadata: [CredentialField.name.stringValue: "\(name)"])
     }
 
     /// Stored credentials by name, without their values.
@@ -93,18 +93,18 @@ extension AdminOperations {
         do {
             return Data(try cipher.seal(plaintext, credentialName: name))
         } catch {
-            logger.error("credential encryption failed", metadata: ["credential_name": "\(name)"])
+            logger.error("credential encryption failed", metadata: [CredentialField.name.stringValue: "\(name)"])
             throw AdminError(status: 500, message: "the credential could not be encrypted; see the service log")
         }
     }
 
     /// `credential_info.custom_llm_provider`, which must be a string when given.
     static func provider(in info: [String: JSONValue]) throws(AdminError) -> String? {
-        switch info["custom_llm_provider"] {
+        switch info[CredentialField.provider.stringValue] {
         case nil, .null?: return nil
         case .string(let provider)?: return provider
         case let other?:
-            throw .badRequest("credential_info.custom_llm_provider must be a string, not a \(other.typeName)", param: "credential_info")
+            throw .badRequest("credential_info.custom_llm_provider must be a string, not a \(other.typeName)", field: CredentialField.info)
         }
     }
 }

@@ -6,20 +6,20 @@ extension AdminOperations {
     /// Makes a key (or registers the one supplied) and returns it with what was stored.
     public func generateKey(_ request: KeyGenerateRequest) throws(AdminError) -> GeneratedKey {
         if let supplied = request.key { try VirtualKeys.validateSupplied(supplied) }
-        if let alias = request.alias { try Self.requireNonEmpty(alias, "key_alias") }
-        let metadata = try PolicyMetadata.compose(base: request.metadata, tags: request.tags, modelConfig: request.modelConfig)
+        if let alias = request.alias { try Self.requireNonEmpty(alias, KeyField.alias) }
+        let metadata = try request.newMetadata()
         let rawKey = request.key ?? VirtualKeys.generate()
         let time = now()
         let stored = StoredKey(
             hash: KeyHash(hashing: rawKey), keyName: VirtualKeys.displayName(of: rawKey),
             alias: request.alias, teamID: request.teamID, userID: request.userID,
-            models: request.models, blocked: request.blocked, expires: request.expiry.date(from: time),
+            models: request.models ?? [], blocked: request.blocked ?? false, expires: request.expiry?.date(from: time),
             metadata: metadata, createdAt: time, updatedAt: time)
         try write("generate the key") { db in
             if let teamID = stored.teamID { try requireTeam(teamID, db) }
             try Self.requireUniqueAlias(stored.alias, except: nil, db)
             guard try db.key(stored.hash) == nil else {
-                throw AdminError.badRequest("this key already exists", param: "key")
+                throw AdminError.badRequest("this key already exists", field: RequestField.key)
             }
             try db.insert(stored)
         }
@@ -29,7 +29,7 @@ extension AdminOperations {
 
     /// Changes the fields given; returns the key as now stored.
     public func updateKey(_ request: KeyUpdateRequest) throws(AdminError) -> StoredKey {
-        if let alias = request.alias { try Self.requireNonEmpty(alias, "key_alias") }
+        if let alias = request.alias { try Self.requireNonEmpty(alias, KeyField.alias) }
         let hash = VirtualKeys.hash(ofReference: request.key)
         let time = now()
         let updated: StoredKey = try write("update the key") { db in
@@ -43,13 +43,8 @@ extension AdminOperations {
                 key.teamID = teamID
             }
             if let userID = request.userID { key.userID = userID }
-            if let models = request.models { key.models = models }
-            if let blocked = request.blocked { key.blocked = blocked }
             if let expiry = request.expiry { key.expires = expiry.date(from: time) }
-            if request.metadata != nil || request.tags != nil || request.modelConfig != nil {
-                key.metadata = try PolicyMetadata.compose(
-                    base: request.metadata ?? key.metadata, tags: request.tags, modelConfig: request.modelConfig)
-            }
+            try request.apply(to: &key)
             key.updatedAt = time
             try db.update(key)
             return key
@@ -69,14 +64,14 @@ extension AdminOperations {
     /// when none of them exists (as LiteLLM); otherwise deletes those that do.
     public func deleteKeys(references: [String], aliases: [String]) throws(AdminError) -> Int {
         guard !references.isEmpty || !aliases.isEmpty else {
-            throw .badRequest("give the keys to delete in 'keys' or 'key_aliases'", param: "keys")
+            throw .badRequest("give the keys to delete in 'keys' or 'key_aliases'", field: RequestField.keys)
         }
         let hashes = references.map { VirtualKeys.hash(ofReference: $0) }
         let deleted: Int = try write("delete the keys") { db in
             var gone = Set<KeyHash>()
             for hash in hashes where try db.key(hash) != nil { gone.insert(hash) }
             if !aliases.isEmpty { gone.formUnion(try db.keys(aliases: aliases).map(\.hash)) }
-            guard !gone.isEmpty else { throw AdminError.notFound("no such key", param: "keys") }
+            guard !gone.isEmpty else { throw AdminError.notFound("no such key", field: RequestField.keys) }
             try db.deleteKeys(Array(gone))
             return gone.count
         }
@@ -97,7 +92,7 @@ extension AdminOperations {
 
     static func fetchKey(_ hash: KeyHash, _ db: any StorageReader) throws -> StoredKey {
         guard let key = try db.key(hash) else {
-            throw AdminError.notFound("no such key", param: "key")
+            throw AdminError.notFound("no such key", field: RequestField.key)
         }
         return key
     }
@@ -106,15 +101,15 @@ extension AdminOperations {
     static func requireUniqueAlias(_ alias: String?, except hash: KeyHash?, _ db: any StorageReader) throws {
         guard let alias else { return }
         if try db.keyAliasTaken(alias, except: hash) {
-            throw AdminError.badRequest("key_alias '\(alias)' is already used by another key", param: "key_alias")
+            throw AdminError.badRequest("key_alias '\(alias)' is already used by another key", field: KeyField.alias)
         }
     }
 
     /// What an admin log line says about a key: never the key, only its public names.
     func keyLogMetadata(_ key: StoredKey) -> [String: Logger.MetadataValue] {
         [
-            "key_name": "\(key.keyName)", "key_alias": "\(key.alias ?? "")",
-            "team_id": "\(key.teamID ?? "")", "user_id": "\(key.userID ?? "")",
+            KeyField.keyName.stringValue: "\(key.keyName)", KeyField.alias.stringValue: "\(key.alias ?? "")",
+            KeyField.teamID.stringValue: "\(key.teamID ?? "")", KeyField.userID.stringValue: "\(key.userID ?? "")",
         ]
     }
 }

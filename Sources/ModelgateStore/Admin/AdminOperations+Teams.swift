@@ -4,20 +4,20 @@ import ModelgateCore
 extension AdminOperations {
     /// Creates a team; its id is generated when not given.
     public func newTeam(_ request: TeamNewRequest) throws(AdminError) -> StoredTeam {
-        if let teamID = request.teamID { try Self.requireNonEmpty(teamID, "team_id") }
-        let metadata = try PolicyMetadata.compose(base: request.metadata, tags: request.tags, modelConfig: request.modelConfig)
+        if let teamID = request.teamID { try Self.requireNonEmpty(teamID, TeamField.id) }
+        let metadata = try request.newMetadata()
         let time = now()
         let team = StoredTeam(
             id: request.teamID ?? UUID().uuidString.lowercased(), alias: request.alias,
-            models: request.models, blocked: request.blocked, metadata: metadata,
+            models: request.models ?? [], blocked: request.blocked ?? false, metadata: metadata,
             createdAt: time, updatedAt: time)
         try write("create the team") { db in
             guard try db.team(team.id) == nil else {
-                throw AdminError.badRequest("team_id '\(team.id)' already exists; use /team/update to change it", param: "team_id")
+                throw AdminError.badRequest("team_id '\(team.id)' already exists; use /team/update to change it", field: TeamField.id)
             }
             try db.insert(team)
         }
-        logger.info("admin: team created", metadata: ["team_id": "\(team.id)"])
+        logger.info("admin: team created", metadata: [TeamField.id.stringValue: "\(team.id)"])
         return team
     }
 
@@ -27,17 +27,12 @@ extension AdminOperations {
         let team: StoredTeam = try write("update the team") { db in
             var team = try Self.fetchTeam(request.teamID, db)
             if let alias = request.alias { team.alias = alias }
-            if let models = request.models { team.models = models }
-            if let blocked = request.blocked { team.blocked = blocked }
-            if request.metadata != nil || request.tags != nil || request.modelConfig != nil {
-                team.metadata = try PolicyMetadata.compose(
-                    base: request.metadata ?? team.metadata, tags: request.tags, modelConfig: request.modelConfig)
-            }
+            try request.apply(to: &team)
             team.updatedAt = time
             try db.update(team)
             return team
         }
-        logger.info("admin: team updated", metadata: ["team_id": "\(team.id)"])
+        logger.info("admin: team updated", metadata: [TeamField.id.stringValue: "\(team.id)"])
         return team
     }
 
@@ -60,17 +55,17 @@ extension AdminOperations {
     /// Deletes the teams and, as LiteLLM does, their keys. Every team must exist (else 404 and
     /// nothing is deleted). Returns how many keys went with them.
     public func deleteTeams(_ teamIDs: [String]) throws(AdminError) -> Int {
-        guard !teamIDs.isEmpty else { throw .badRequest("give the teams to delete in 'team_ids'", param: "team_ids") }
+        guard !teamIDs.isEmpty else { throw .badRequest("give the teams to delete in 'team_ids'", field: RequestField.teamIDs) }
         let keys: Int = try write("delete the teams") { db in
             for teamID in teamIDs where try db.team(teamID) == nil {
-                throw AdminError.notFound("no such team: '\(teamID)'", param: "team_ids")
+                throw AdminError.notFound("no such team: '\(teamID)'", field: RequestField.teamIDs)
             }
             let gone = try db.keys(inTeams: teamIDs).map(\.hash)
             try db.deleteKeys(gone)
             try db.deleteTeams(teamIDs)
             return gone.count
         }
-        logger.info("admin: teams deleted", metadata: ["team_ids": "\(teamIDs.joined(separator: ","))", "keys_deleted": "\(keys)"])
+        logger.info("admin: teams deleted", metadata: [RequestField.teamIDs.stringValue: "\(teamIDs.joined(separator: ","))", "keys_deleted": "\(keys)"])
         return keys
     }
 
@@ -81,7 +76,7 @@ extension AdminOperations {
 
     static func fetchTeam(_ teamID: String, _ db: any StorageReader) throws -> StoredTeam {
         guard let team = try db.team(teamID) else {
-            throw AdminError.notFound("no such team: '\(teamID)'", param: "team_id")
+            throw AdminError.notFound("no such team: '\(teamID)'", field: TeamField.id)
         }
         return team
     }

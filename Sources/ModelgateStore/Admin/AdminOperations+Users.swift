@@ -5,11 +5,11 @@ extension AdminOperations {
     /// Creates a user and, unless `createKey` is false, a key bound to it (LiteLLM's
     /// `/user/new` does both).
     public func newUser(_ request: UserNewRequest) throws(AdminError) -> (user: StoredUser, key: GeneratedKey?) {
-        if let userID = request.userID { try Self.requireNonEmpty(userID, "user_id") }
+        if let userID = request.userID { try Self.requireNonEmpty(userID, UserField.id) }
         let time = now()
         let user = StoredUser(
             id: request.userID ?? UUID().uuidString.lowercased(), alias: request.alias, email: request.email,
-            models: request.models, metadata: request.metadata, createdAt: time, updatedAt: time)
+            models: request.models ?? [], metadata: request.metadata ?? [:], createdAt: time, updatedAt: time)
         let key = request.createKey ? VirtualKeys.generate() : nil
         let generated = key.map { raw in
             GeneratedKey(key: raw, stored: StoredKey(
@@ -19,7 +19,7 @@ extension AdminOperations {
         }
         try write("create the user") { db in
             guard try db.user(user.id) == nil else {
-                throw AdminError.badRequest("user_id '\(user.id)' already exists; use /user/update to change it", param: "user_id")
+                throw AdminError.badRequest("user_id '\(user.id)' already exists; use /user/update to change it", field: UserField.id)
             }
             try db.insert(user)
             if let generated {
@@ -27,7 +27,7 @@ extension AdminOperations {
                 try db.insert(generated.stored)
             }
         }
-        logger.info("admin: user created", metadata: ["user_id": "\(user.id)", "key_created": "\(generated != nil)"])
+        logger.info("admin: user created", metadata: [UserField.id.stringValue: "\(user.id)", "key_created": "\(generated != nil)"])
         return (user, generated)
     }
 
@@ -44,7 +44,7 @@ extension AdminOperations {
             try db.update(user)
             return user
         }
-        logger.info("admin: user updated", metadata: ["user_id": "\(user.id)"])
+        logger.info("admin: user updated", metadata: [UserField.id.stringValue: "\(user.id)"])
         return user
     }
 
@@ -64,7 +64,7 @@ extension AdminOperations {
 
     static func fetchUser(_ userID: String, _ db: any StorageReader) throws -> StoredUser {
         guard let user = try db.user(userID) else {
-            throw AdminError.notFound("no such user: '\(userID)'", param: "user_id")
+            throw AdminError.notFound("no such user: '\(userID)'", field: UserField.id)
         }
         return user
     }

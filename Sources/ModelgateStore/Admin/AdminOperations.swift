@@ -82,13 +82,40 @@ public final class AdminOperations: Sendable {
     func requireTeam(_ teamID: String, _ reader: any StorageReader) throws {
         if staticTeamIDs().contains(teamID) { return }
         guard try reader.team(teamID) != nil else {
-            throw AdminError.badRequest("team_id '\(teamID)' does not exist; create the team first", param: "team_id")
+            throw AdminError.badRequest("team_id '\(teamID)' does not exist; create the team first", field: TeamField.id)
         }
     }
 
-    static func requireNonEmpty(_ value: String, _ field: String) throws(AdminError) {
+    static func requireNonEmpty(_ value: String, _ field: some CodingKey) throws(AdminError) {
         guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw .badRequest("\(field) must not be empty", param: field)
+            throw .badRequest("\(field.stringValue) must not be empty", field: field)
+        }
+    }
+}
+
+/// A stored record with the fields a key and a team share.
+protocol PolicyRecord {
+    var models: [String] { get set }
+    var blocked: Bool { get set }
+    var metadata: [String: JSONValue] { get set }
+}
+
+extension StoredKey: PolicyRecord {}
+extension StoredTeam: PolicyRecord {}
+
+extension PolicyFieldsRequest {
+    /// The metadata a new record stores.
+    func newMetadata() throws(AdminError) -> [String: JSONValue] {
+        try PolicyMetadata.compose(base: metadata ?? [:], tags: tags, modelConfig: modelConfig)
+    }
+
+    /// Writes the fields given into a stored record; top-level `tags` and `model_config` go
+    /// into the given metadata, else into the stored one.
+    func apply<Record: PolicyRecord>(to record: inout Record) throws(AdminError) {
+        if let models { record.models = models }
+        if let blocked { record.blocked = blocked }
+        if metadata != nil || tags != nil || modelConfig != nil {
+            record.metadata = try PolicyMetadata.compose(base: metadata ?? record.metadata, tags: tags, modelConfig: modelConfig)
         }
     }
 }

@@ -16,11 +16,14 @@ enum RecordJSON {
         return encoder
     }()
 
-    static func object<Record: Encodable, Keys: CodingKey & CaseIterable>(_ record: Record, keys: Keys.Type) -> [String: JSONValue] {
+    /// `extra` fields are added to the record's own.
+    static func object<Record: Encodable, Keys: CodingKey & CaseIterable>(
+        _ record: Record, keys: Keys.Type, adding extra: [String: JSONValue] = [:]
+    ) -> [String: JSONValue] {
         // Encoding these records cannot fail (strings, numbers, dates, JSON values).
         guard let data = try? encoder.encode(record), var object = JSONValue.parse(Array(data))?.objectValue else { return [:] }
         for key in Keys.allCases where object[key.stringValue] == nil { object[key.stringValue] = .null }
-        return object
+        return object.merging(extra) { _, added in added }
     }
 }
 
@@ -28,38 +31,32 @@ extension StoredKey {
     var json: [String: JSONValue] { RecordJSON.object(self, keys: CodingKeys.self) }
 }
 
-extension GeneratedKey {
-    /// `/key/generate`'s answer: the stored fields, `key` (shown this once) and `token_id`.
-    var json: [String: JSONValue] {
-        var json = stored.json
-        json["key"] = .string(key)
-        json["token_id"] = .string(stored.hash.hex)
-        json["duration"] = .null
-        return json
-    }
-}
-
 extension StoredTeam {
-    var json: [String: JSONValue] {
-        var json = RecordJSON.object(self, keys: CodingKeys.self)
-        json["members_with_roles"] = .array([])
-        return json
-    }
+    var json: [String: JSONValue] { RecordJSON.object(self, keys: CodingKeys.self, adding: ["members_with_roles": .array([])]) }
 }
 
 extension StoredUser {
     var json: [String: JSONValue] { RecordJSON.object(self, keys: CodingKeys.self) }
 }
 
+extension GeneratedKey {
+    /// `/key/generate`'s answer: the stored fields, `key` (shown this once) and `token_id`.
+    var json: [String: JSONValue] {
+        RecordJSON.object(stored, keys: KeyField.self, adding: [
+            RequestField.key.stringValue: .string(key), "token_id": .string(stored.hash.hex), RequestField.duration.stringValue: .null,
+        ])
+    }
+}
+
 extension CredentialSummary {
     /// Values appear only as their names, each masked.
     var json: [String: JSONValue] {
         var info = self.info
-        if let provider { info["custom_llm_provider"] = .string(provider) }
+        if let provider { info[CredentialField.provider.stringValue] = .string(provider) }
         return [
-            "credential_name": .string(name),
-            "credential_info": .object(info),
-            "credential_values": .object(Dictionary(uniqueKeysWithValues: (valueNames ?? []).map { ($0, JSONValue.string("***")) })),
+            CredentialField.name.stringValue: .string(name),
+            CredentialField.info.stringValue: .object(info),
+            RequestField.credentialValues.stringValue: .object(Dictionary(uniqueKeysWithValues: (valueNames ?? []).map { ($0, JSONValue.string("***")) })),
         ]
     }
 }

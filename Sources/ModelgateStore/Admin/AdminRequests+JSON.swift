@@ -1,102 +1,98 @@
-/// Admin API bodies (LiteLLM's field names) into operation requests.
+/// Admin API bodies (LiteLLM's field names) into operation requests. Each field is read in one
+/// place, named by the records' `CodingKeys` or `RequestField`.
 
-extension KeyGenerateRequest {
-    init(_ body: RequestFields) throws(AdminError) {
-        self.init()
-        try body.refuseUnenforceable()
-        key = try body.string("key")
-        alias = try body.string("key_alias")
-        teamID = try body.string("team_id")
-        userID = try body.string("user_id")
-        models = try body.strings("models") ?? []
-        blocked = try body.bool("blocked") ?? false
-        expiry = try body.expiry() ?? .never
-        metadata = try body.object("metadata") ?? [:]
-        tags = try body.strings("tags")
+extension ModelListRequest {
+    mutating func readModelList(_ body: RequestFields) throws(AdminError) {
+        models = try body.strings(KeyField.models)
+        metadata = try body.object(KeyField.metadata)
+    }
+}
+
+extension PolicyFieldsRequest {
+    mutating func readPolicyFields(_ body: RequestFields) throws(AdminError) {
+        try readModelList(body)
+        blocked = try body.bool(KeyField.blocked)
+        tags = try body.strings(RequestField.tags)
         modelConfig = try body.modelConfig()
     }
 }
 
-extension KeyUpdateRequest {
+extension UserFieldsRequest {
+    mutating func readUserFields(_ body: RequestFields) throws(AdminError) {
+        try readModelList(body)
+        alias = try body.string(UserField.alias)
+        email = try body.string(UserField.email)
+    }
+}
+
+/// A request's identifying field: optional when it creates (`String?`), required when it
+/// changes (`String`).
+protocol RequestReference {
+    static func read(_ field: some CodingKey, from body: RequestFields) throws(AdminError) -> Self
+}
+
+extension String?: RequestReference {
+    static func read(_ field: some CodingKey, from body: RequestFields) throws(AdminError) -> String? { try body.string(field) }
+}
+
+extension String: RequestReference {
+    static func read(_ field: some CodingKey, from body: RequestFields) throws(AdminError) -> String { try body.requiredString(field) }
+}
+
+extension KeyRequest where Reference: RequestReference {
+    /// Also refuses the key fields modelgate cannot enforce.
     init(_ body: RequestFields) throws(AdminError) {
-        self.init(key: try body.requiredString("key"))
+        self.init(key: try Reference.read(RequestField.key, from: body))
         try body.refuseUnenforceable()
-        alias = try body.string("key_alias")
-        teamID = try body.string("team_id")
-        userID = try body.string("user_id")
-        models = try body.strings("models")
-        blocked = try body.bool("blocked")
+        alias = try body.string(KeyField.alias)
+        teamID = try body.string(KeyField.teamID)
+        userID = try body.string(KeyField.userID)
         expiry = try body.expiry()
-        metadata = try body.object("metadata")
-        tags = try body.strings("tags")
-        modelConfig = try body.modelConfig()
+        try readPolicyFields(body)
     }
 }
 
-extension TeamNewRequest {
+extension TeamRequest where ID: RequestReference {
     init(_ body: RequestFields) throws(AdminError) {
-        self.init()
-        teamID = try body.string("team_id")
-        alias = try body.string("team_alias")
-        models = try body.strings("models") ?? []
-        blocked = try body.bool("blocked") ?? false
-        metadata = try body.object("metadata") ?? [:]
-        tags = try body.strings("tags")
-        modelConfig = try body.modelConfig()
-    }
-}
-
-extension TeamUpdateRequest {
-    init(_ body: RequestFields) throws(AdminError) {
-        self.init(teamID: try body.requiredString("team_id"))
-        alias = try body.string("team_alias")
-        models = try body.strings("models")
-        blocked = try body.bool("blocked")
-        metadata = try body.object("metadata")
-        tags = try body.strings("tags")
-        modelConfig = try body.modelConfig()
+        self.init(teamID: try ID.read(TeamField.id, from: body))
+        alias = try body.string(TeamField.alias)
+        try readPolicyFields(body)
     }
 }
 
 extension UserNewRequest {
     init(_ body: RequestFields) throws(AdminError) {
         self.init()
-        userID = try body.string("user_id")
-        alias = try body.string("user_alias")
-        email = try body.string("user_email")
-        models = try body.strings("models") ?? []
-        metadata = try body.object("metadata") ?? [:]
-        createKey = try body.bool("auto_create_key") ?? true
-        keyAlias = try body.string("key_alias")
+        userID = try .read(UserField.id, from: body)
+        try readUserFields(body)
+        createKey = try body.bool(RequestField.autoCreateKey) ?? true
+        keyAlias = try body.string(KeyField.alias)
         expiry = try body.expiry() ?? .never
     }
 }
 
 extension UserUpdateRequest {
     init(_ body: RequestFields) throws(AdminError) {
-        self.init(userID: try body.requiredString("user_id"))
-        alias = try body.string("user_alias")
-        email = try body.string("user_email")
-        models = try body.strings("models")
-        metadata = try body.object("metadata")
+        self.init(userID: try .read(UserField.id, from: body))
+        try readUserFields(body)
     }
 }
 
 extension CredentialNewRequest {
     init(_ body: RequestFields) throws(AdminError) {
-        let name = try body.requiredString("credential_name")
-        guard let values = try body.stringMap("credential_values"), !values.isEmpty else {
-            throw .badRequest("'credential_values' is required, e.g. {\"api_key\": \"...\"}", param: "credential_values")
+        let name = try body.requiredString(CredentialField.name)
+        guard let values = try body.stringMap(RequestField.credentialValues), !values.isEmpty else {
+            throw .badRequest("'credential_values' is required, e.g. {\"api_key\": \"...\"}", field: RequestField.credentialValues)
         }
-        self.init(name: name, values: values, info: try body.object("credential_info") ?? [:])
+        self.init(name: name, values: values, info: try body.object(CredentialField.info) ?? [:])
     }
 }
 
 extension CredentialPatchRequest {
     init(name: String, _ body: RequestFields) throws(AdminError) {
         self.init(name: name)
-        newName = try body.string("credential_name")
-        values = try body.stringMap("credential_values")
-        info = try body.object("credential_info")
+        newName = try body.string(CredentialField.name)
+        values = try body.stringMap(RequestField.credentialValues)
+        info = try body.object(CredentialField.info)
     }
 }

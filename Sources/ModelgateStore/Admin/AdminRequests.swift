@@ -1,80 +1,66 @@
 /// What the admin operations take: the admin API's JSON and the CLI's flags both become these,
 /// so one implementation serves both callers. A nil field on an update means "leave as is".
 
-/// `POST /key/generate`, `modelgate key generate`.
-public struct KeyGenerateRequest: Sendable {
-    /// The key to register instead of a generated one (`sk-…`).
-    public var key: String?
-    public var alias: String?
-    public var teamID: String?
-    public var userID: String?
-    public var models: [String] = []
-    public var blocked: Bool = false
-    public var expiry: KeyExpiry = .never
-    public var metadata: [String: JSONValue] = [:]
-    /// Top-level `tags`, stored as `metadata.tags`.
-    public var tags: [String]?
-    /// Top-level `model_config`, stored as `metadata.model_config`.
-    public var modelConfig: JSONValue?
-
-    public init() {}
-}
-
-/// `POST /key/update`.
-public struct KeyUpdateRequest: Sendable {
-    /// The raw key or its hash (`token`).
-    public var key: String
+/// `POST /key/generate` and `modelgate key generate` (`KeyGenerateRequest`: `key` is the key to
+/// register, nil to generate one), `POST /key/update` (`KeyUpdateRequest`: `key` is the raw key
+/// or its hash). A field not given is nil: generate takes the default (no model limit, not
+/// blocked, no expiry, empty metadata), update leaves the stored value; a given `metadata`
+/// replaces the stored one (as LiteLLM's `/key/update` does).
+public struct KeyRequest<Reference: Sendable>: PolicyFieldsRequest, Sendable {
+    public var key: Reference
     public var alias: String?
     public var teamID: String?
     public var userID: String?
     public var models: [String]?
     public var blocked: Bool?
     public var expiry: KeyExpiry?
-    /// Replaces the stored metadata (as LiteLLM's `/key/update` does).
     public var metadata: [String: JSONValue]?
+    /// Top-level `tags`, stored as `metadata.tags`.
     public var tags: [String]?
+    /// Top-level `model_config`, stored as `metadata.model_config`.
     public var modelConfig: JSONValue?
 
-    public init(key: String) { self.key = key }
+    public init(key: Reference) { self.key = key }
 }
 
-/// `POST /team/new`, `modelgate team new`.
-public struct TeamNewRequest: Sendable {
-    /// Generated (a UUID) when not given.
-    public var teamID: String?
-    public var alias: String?
-    public var models: [String] = []
-    public var blocked: Bool = false
-    public var metadata: [String: JSONValue] = [:]
-    public var tags: [String]?
-    public var modelConfig: JSONValue?
+public typealias KeyGenerateRequest = KeyRequest<String?>
+public typealias KeyUpdateRequest = KeyRequest<String>
 
-    public init() {}
+extension KeyRequest where Reference == String? {
+    public init() { self.init(key: nil) }
 }
 
-/// `POST|PATCH /team/update`, `modelgate team update`.
-public struct TeamUpdateRequest: Sendable {
-    public var teamID: String
+/// `POST /team/new`, `modelgate team new` (`TeamNewRequest`: a UUID is generated when
+/// `teamID` is nil) and `POST|PATCH /team/update`, `modelgate team update`
+/// (`TeamUpdateRequest`). Fields as for a key; on update, top-level `tags` and `model_config`
+/// are written into the given metadata, or into the stored metadata when none is given.
+public struct TeamRequest<ID: Sendable>: PolicyFieldsRequest, Sendable {
+    public var teamID: ID
     public var alias: String?
     public var models: [String]?
     public var blocked: Bool?
-    /// Replaces the stored metadata (as LiteLLM's `/team/update` does); top-level `tags` and
-    /// `model_config` are written into it, or into the stored metadata when it is not given.
     public var metadata: [String: JSONValue]?
     public var tags: [String]?
     public var modelConfig: JSONValue?
 
-    public init(teamID: String) { self.teamID = teamID }
+    public init(teamID: ID) { self.teamID = teamID }
 }
 
-/// `POST /user/new`.
-public struct UserNewRequest: Sendable {
+public typealias TeamNewRequest = TeamRequest<String?>
+public typealias TeamUpdateRequest = TeamRequest<String>
+
+extension TeamRequest where ID == String? {
+    public init() { self.init(teamID: nil) }
+}
+
+/// `POST /user/new`, `modelgate user new`.
+public struct UserNewRequest: UserFieldsRequest, Sendable {
     /// Generated (a UUID) when not given.
     public var userID: String?
     public var alias: String?
     public var email: String?
-    public var models: [String] = []
-    public var metadata: [String: JSONValue] = [:]
+    public var models: [String]?
+    public var metadata: [String: JSONValue]?
     /// LiteLLM's `auto_create_key`: also make a key for the user (default, as in LiteLLM).
     public var createKey: Bool = true
     /// For the key made with the user.
@@ -84,8 +70,8 @@ public struct UserNewRequest: Sendable {
     public init() {}
 }
 
-/// `POST /user/update`.
-public struct UserUpdateRequest: Sendable {
+/// `POST /user/update`, `modelgate user update`.
+public struct UserUpdateRequest: UserFieldsRequest, Sendable {
     public var userID: String
     public var alias: String?
     public var email: String?
@@ -93,6 +79,24 @@ public struct UserUpdateRequest: Sendable {
     public var metadata: [String: JSONValue]?
 
     public init(userID: String) { self.userID = userID }
+}
+
+/// The fields keys, teams and users share. nil: not given (an update leaves the stored value).
+protocol ModelListRequest {
+    var models: [String]? { get set }
+    var metadata: [String: JSONValue]? { get set }
+}
+
+/// The fields a key and a team share.
+protocol PolicyFieldsRequest: ModelListRequest {
+    var blocked: Bool? { get set }
+    var tags: [String]? { get set }
+    var modelConfig: JSONValue? { get set }
+}
+
+protocol UserFieldsRequest: ModelListRequest {
+    var alias: String? { get set }
+    var email: String? { get set }
 }
 
 /// `POST /credentials`, `modelgate credential add`.

@@ -1,5 +1,30 @@
 import ModelgateCore
 
+/// Names of admin request fields that are not a stored record's field (those are the records'
+/// `CodingKeys`: `KeyField`, `TeamField`, `UserField`, `CredentialField`).
+enum RequestField: String, CodingKey {
+    case key, keys, keyAliases = "key_aliases", teamIDs = "team_ids", keyType = "key_type"
+    case duration, expires, autoCreateKey = "auto_create_key"
+    case tags, modelConfig = "model_config"
+    case credentialValues = "credential_values"
+    case returnFullObject = "return_full_object"
+}
+
+typealias KeyField = StoredKey.CodingKeys
+typealias TeamField = StoredTeam.CodingKeys
+typealias UserField = StoredUser.CodingKeys
+typealias CredentialField = StoredCredential.CodingKeys
+
+extension AdminError {
+    static func badRequest(_ message: String, field: some CodingKey) -> AdminError {
+        badRequest(message, param: field.stringValue)
+    }
+
+    static func notFound(_ message: String, field: some CodingKey) -> AdminError {
+        notFound(message, param: field.stringValue)
+    }
+}
+
 /// Typed access to a JSON request body, reporting a wrong type as a 400 naming the field.
 ///
 /// A field given as JSON `null` counts as not given (LiteLLM drops `None` fields the same way).
@@ -25,13 +50,15 @@ struct RequestFields {
 
     init(_ fields: [String: JSONValue]) { self.fields = fields }
 
-    func has(_ name: String) -> Bool {
-        if case nil = fields[name] { return false }
-        if case .null? = fields[name] { return false }
-        return true
+    func has(_ field: some CodingKey) -> Bool {
+        switch fields[field.stringValue] {
+        case nil, .null?: false
+        default: true
+        }
     }
 
-    func string(_ name: String) throws(AdminError) -> String? {
+    func string(_ field: some CodingKey) throws(AdminError) -> String? {
+        let name = field.stringValue
         switch fields[name] {
         case nil, .null?: return nil
         case .string(let value)?: return try Self.refusingControlCharacters(value, name)
@@ -39,12 +66,13 @@ struct RequestFields {
         }
     }
 
-    func requiredString(_ name: String) throws(AdminError) -> String {
-        guard let value = try string(name) else { throw .badRequest("'\(name)' is required", param: name) }
+    func requiredString(_ field: some CodingKey) throws(AdminError) -> String {
+        guard let value = try string(field) else { throw .badRequest("'\(field.stringValue)' is required", field: field) }
         return value
     }
 
-    func bool(_ name: String) throws(AdminError) -> Bool? {
+    func bool(_ field: some CodingKey) throws(AdminError) -> Bool? {
+        let name = field.stringValue
         switch fields[name] {
         case nil, .null?: return nil
         case .bool(let value)?: return value
@@ -52,7 +80,8 @@ struct RequestFields {
         }
     }
 
-    func strings(_ name: String) throws(AdminError) -> [String]? {
+    func strings(_ field: some CodingKey) throws(AdminError) -> [String]? {
+        let name = field.stringValue
         switch fields[name] {
         case nil, .null?: return nil
         case .array(let items)?:
@@ -68,7 +97,8 @@ struct RequestFields {
         }
     }
 
-    func object(_ name: String) throws(AdminError) -> [String: JSONValue]? {
+    func object(_ field: some CodingKey) throws(AdminError) -> [String: JSONValue]? {
+        let name = field.stringValue
         switch fields[name] {
         case nil, .null?: return nil
         case .object(let value)?: return value
@@ -78,18 +108,19 @@ struct RequestFields {
 
     /// `model_config` is an object; its inner shape is checked by `PolicyMetadata`.
     func modelConfig() throws(AdminError) -> JSONValue? {
-        try object(PolicyMetadata.modelConfigField).map(JSONValue.object)
+        try object(RequestField.modelConfig).map(JSONValue.object)
     }
 
     /// `credential_values`: an object of strings.
-    func stringMap(_ name: String) throws(AdminError) -> [String: String]? {
-        guard let object = try object(name) else { return nil }
+    func stringMap(_ field: some CodingKey) throws(AdminError) -> [String: String]? {
+        guard let object = try object(field) else { return nil }
+        let name = field.stringValue
         var values: [String: String] = [:]
-        for (field, value) in object {
+        for (member, value) in object {
             guard let text = value.stringValue else {
-                throw .badRequest("'\(name).\(field)' must be a string, not a \(value.typeName)", param: name)
+                throw .badRequest("'\(name).\(member)' must be a string, not a \(value.typeName)", param: name)
             }
-            values[field] = text
+            values[member] = text
         }
         return values
     }
@@ -97,19 +128,19 @@ struct RequestFields {
     /// `duration` (LiteLLM) or `expires` (read by `ExpiryDate`, as in the config file). `"-1"` or
     /// `"never"` clears an expiry on update.
     func expiry() throws(AdminError) -> KeyExpiry? {
-        if has("duration") && has("expires") {
-            throw .badRequest("give either 'duration' or 'expires', not both", param: "duration")
+        if has(RequestField.duration) && has(RequestField.expires) {
+            throw .badRequest("give either 'duration' or 'expires', not both", field: RequestField.duration)
         }
-        if let duration = try string("duration") {
+        if let duration = try string(RequestField.duration) {
             if duration == "-1" || duration == "never" { return .never }
             guard let parsed = KeyDuration(duration) else {
-                throw .badRequest("'duration' must be \(KeyDuration.explanation), got '\(duration)'", param: "duration")
+                throw .badRequest("'duration' must be \(KeyDuration.explanation), got '\(duration)'", field: RequestField.duration)
             }
             return .after(parsed)
         }
-        if let expires = try string("expires") {
+        if let expires = try string(RequestField.expires) {
             guard let date = ExpiryDate.parse(expires) else {
-                throw .badRequest("'expires' must be \(ExpiryDate.expected)", param: "expires")
+                throw .badRequest("'expires' must be \(ExpiryDate.expected)", field: RequestField.expires)
             }
             return .at(date)
         }
@@ -129,8 +160,8 @@ struct RequestFields {
                 throw .badRequest("'\(name)' is not enforced by modelgate; remove it or restrict the key with 'models'", param: name)
             }
         }
-        if let keyType = try string("key_type"), !["default", "llm_api"].contains(keyType) {
-            throw .badRequest("key_type '\(keyType)' is not enforced by modelgate; only 'llm_api' and 'default' keys exist here", param: "key_type")
+        if let keyType = try string(RequestField.keyType), !["default", "llm_api"].contains(keyType) {
+            throw .badRequest("key_type '\(keyType)' is not enforced by modelgate; only 'llm_api' and 'default' keys exist here", field: RequestField.keyType)
         }
     }
 
