@@ -5,10 +5,10 @@ written as LiteLLM writes them), read by the built binary as the SELECT-only rol
 Checks: every rule of RULES (the seed scenario, key/team/user models, access groups, wildcards,
 all-proxy-models, all-team-models, blocked and expired keys, a blocked team, deleted and
 regenerated keys, DB models and a DB credential decrypted, a DB model that does not decrypt)
-through /check as nginx asks, as Envoy's HTTP ext_authz asks, /v1/decision, and through a real
-Envoy with gRPC ext_authz (examples-envoy/envoy-grpc-ext-authz.yaml); real SDK calls allowed and
-denied (OpenAI SDK through Envoy and nginx, boto3 Bedrock converse through Envoy: the seed
-scenario); admin routes answer 405; a key blocked or unblocked in SQL is in force through serve
+through /check as nginx asks, as Envoy's HTTP ext_authz asks, /v1/decision, and through the four
+example set-ups run for real (PROXIES: Envoy with gRPC and with HTTP ext_authz, nginx with and
+without the body); real SDK calls allowed and denied through each (the OpenAI SDK where the
+proxy sends bodies, boto3's Bedrock converse: the seed scenario); admin routes answer 405; a key blocked or unblocked in SQL is in force through serve
 within 1 s (p50/p99 over --changes changes); the database going away; the role's password, the
 salt key and decrypted values appear in no log line, metric or readiness answer, also when the
 password is wrong. Exits 1 on the first failed expectation. scripts/e2e runs it.
@@ -230,12 +230,22 @@ def rules_through_check(serve: Serve, keys: dict[str, str]) -> None:
                f"/v1/decision: {rule.what} ({decision.get('reason')})")
 
 
-def through_envoy_grpc(serve: Serve, keys: dict[str, str], folder: pathlib.Path) -> None:
-    """examples-envoy/envoy-grpc-ext-authz.yaml in front of serve's gRPC front and e2e's fake
-    upstream: every rule as a request through Envoy (allowed ones reach the upstream with the
-    model group and provider key modelgate set; denied ones never do), then the real SDKs: the
-    OpenAI SDK allowed its model and denied another, boto3's Bedrock converse (bearer, over TLS)
-    denied Opus for the gpt-4o-mini key and allowed it for the entitled key."""
+PROXIES = {
+    "envoy-grpc": "examples-envoy/envoy-grpc-ext-authz.yaml (gRPC ext_authz)",
+    "envoy-http": "examples-envoy/envoy-http-ext-authz.yaml (HTTP ext_authz)",
+    "nginx-body": "examples-nginx/modelgate-body.conf (auth_request, body through njs)",
+    "nginx-path": "examples-nginx/modelgate-path.conf (auth_request, no body)",
+}
+
+
+def through_proxy(mode: str, serve: Serve, keys: dict[str, str], folder: pathlib.Path) -> None:
+    """An example proxy set-up (PROXIES) in front of serve and e2e's fake upstream: every rule as a
+    request through the proxy (allowed ones reach the upstream with the model group and provider
+    key modelgate set and without the LiteLLM key; denied ones never reach it and carry
+    modelgate's error); nginx-path sends no body, so there only the rules whose path names the
+    model. Then real SDK calls: the OpenAI SDK allowed its model and denied another (body-reading
+    set-ups), boto3's Bedrock converse (bearer, over the TLS listener) denied Opus for the
+    gpt-4o-mini key and allowed it for the entitled key: the seed scenario."""
     sys.path.insert(0, str(ROOT))
     import boto3
     import botocore.config
@@ -246,15 +256,16 @@ def through_envoy_grpc(serve: Serve, keys: dict[str, str], folder: pathlib.Path)
 
     upstream = FakeUpstream().start()
     cert, tls_key = harness.make_tls_cert(folder)
-    envoy = harness.start_envoy("envoy-grpc", folder, serve.http, serve.grpc, upstream.port, cert, tls_key)
-    base = f"http://127.0.0.1:{envoy.ports['http']}"
+    proxy = harness.start_proxy(mode, folder, serve.http, serve.grpc, upstream.port, cert, tls_key)
+    base = f"http://127.0.0.1:{proxy.ports['http']}"
     try:
         for rule in RULES:
+            if mode == "nginx-path" and rule.model is not None:
+                continue
             key = keys[rule.key]
             before = len(upstream.requests)
             status, headers, text = request("POST", base + rule.path, {"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
                                             json.dumps(rule.body).encode())
-            headers = {k.lower(): v for k, v in headers.items()}
             seen = upstream.requests[before:]
             if rule.reason is None:
                 reached = seen[-1] if seen else None
@@ -264,22 +275,27 @@ def through_envoy_grpc(serve: Serve, keys: dict[str, str], folder: pathlib.Path)
                 ok = ok and not any(key in (value or "") for _, value in reached.headers)
                 got = f"{status}, upstream group {reached.header('x-modelgate-model-group') if reached else None}"
             else:
-                ok = status == rule.status and headers.get("x-modelgate-reason") == rule.reason and not seen
-                ok = ok and json.loads(text or "{}").get("error", {}).get("type") == rule.reason
-                got = f"{status} {headers.get('x-modelgate-reason')}, upstream saw {len(seen)}"
-            expect(ok, f"Envoy gRPC ext_authz: {rule.what} ({got})")
+                try:
+                    reason = json.loads(text).get("error", {}).get("type")
+                except ValueError:
+                    reason = None
+                ok = status == rule.status and reason == rule.reason and not seen
+                got = f"{status} {reason}, upstream saw {len(seen)}"
+            expect(ok, f"{mode}: {rule.what} ({got})")
 
-        client = openai.OpenAI(base_url=base + "/v1", api_key=keys["mini"], max_retries=0, timeout=20)
-        reply = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
-        expect(bool(reply.choices) and upstream.requests[-1].header("authorization") == "Bearer sk-openai-config",
-               "Envoy gRPC + OpenAI SDK: gpt-4o-mini allowed, the config's provider key injected")
-        count = len(upstream.requests)
-        try:
-            client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
-            expect(False, "Envoy gRPC + OpenAI SDK: gpt-4o denied to the gpt-4o-mini key")
-        except openai.PermissionDeniedError as error:
-            expect(error.response.headers.get("x-modelgate-reason") == "key_model_access_denied" and len(upstream.requests) == count,
-                   "Envoy gRPC + OpenAI SDK: gpt-4o denied to the gpt-4o-mini key (403 key_model_access_denied, upstream untouched)")
+        if mode != "nginx-path":
+            client = openai.OpenAI(base_url=base + "/v1", api_key=keys["mini"], max_retries=0, timeout=20)
+            reply = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
+            expect(bool(reply.choices) and upstream.requests[-1].header("authorization") == "Bearer sk-openai-config",
+                   f"{mode} + OpenAI SDK: gpt-4o-mini allowed, the config's provider key injected, not the LiteLLM key")
+            count = len(upstream.requests)
+            try:
+                client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
+                expect(False, f"{mode} + OpenAI SDK: gpt-4o denied to the gpt-4o-mini key")
+            except openai.PermissionDeniedError as error:
+                reason = json.loads(error.response.text).get("error", {}).get("type")
+                expect(reason == "key_model_access_denied" and len(upstream.requests) == count,
+                       f"{mode} + OpenAI SDK: gpt-4o denied to the gpt-4o-mini key (403 {reason}, upstream untouched)")
 
         config = botocore.config.Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=20)
         messages = [{"role": "user", "content": [{"text": "hi"}]}]
@@ -287,7 +303,7 @@ def through_envoy_grpc(serve: Serve, keys: dict[str, str], folder: pathlib.Path)
             os.environ["AWS_BEARER_TOKEN_BEDROCK"] = keys[name]
             try:
                 bedrock = boto3.session.Session().client(
-                    "bedrock-runtime", region_name="us-east-1", endpoint_url=f"https://127.0.0.1:{envoy.ports['https']}/bedrock",
+                    "bedrock-runtime", region_name="us-east-1", endpoint_url=f"https://127.0.0.1:{proxy.ports['https']}/bedrock",
                     verify=str(cert), config=config)
                 count = len(upstream.requests)
                 try:
@@ -301,42 +317,12 @@ def through_envoy_grpc(serve: Serve, keys: dict[str, str], folder: pathlib.Path)
                 reached = upstream.requests[-1] if len(upstream.requests) > count else None
                 expect(outcome[0] == "allowed" and reached is not None and reached.path == "/bedrock/model/global.anthropic.claude-opus-4-7/converse"
                        and not any(keys[name] in value for _, value in reached.headers),
-                       f"Envoy gRPC + boto3 converse: the entitled key allowed Opus, the LiteLLM key not forwarded ({outcome})")
+                       f"{mode} + boto3 converse: the entitled key allowed Opus, the LiteLLM key not forwarded ({outcome})")
             else:
                 expect(outcome == ("denied", 403) and len(upstream.requests) == count,
-                       f"Envoy gRPC + boto3 converse: the gpt-4o-mini key denied Opus with 403, upstream untouched ({outcome})")
+                       f"{mode} + boto3 converse: the gpt-4o-mini key denied Opus with 403, upstream untouched ({outcome})")
     finally:
-        envoy.stop()
-        upstream.stop()
-
-
-def sdk_through_nginx(serve: Serve, keys: dict[str, str], folder: pathlib.Path) -> None:
-    """nginx (examples-nginx/modelgate-body.conf) in front of serve and e2e's fake upstream; the
-    OpenAI SDK's calls: the key's model allowed with the config's provider key injected, another
-    model denied with 403."""
-    sys.path.insert(0, str(ROOT))
-    import openai
-    from e2e import harness
-    from e2e.fake_upstream import FakeUpstream
-
-    upstream = FakeUpstream().start()
-    cert, key = harness.make_tls_cert(folder)
-    nginx = harness.start_nginx("nginx-body", folder, serve.http, upstream.port, cert, key)
-    try:
-        client = openai.OpenAI(base_url=f"http://127.0.0.1:{nginx.ports['http']}/v1", api_key=keys["mini"], max_retries=0)
-        reply = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
-        expect(bool(reply.choices), "nginx + OpenAI SDK: the gpt-4o-mini key's call to gpt-4o-mini allowed")
-        seen = upstream.requests
-        expect(bool(seen) and seen[-1].header("authorization") == "Bearer sk-openai-config",
-               "nginx + OpenAI SDK: the upstream got the config's provider key, not the LiteLLM key")
-        try:
-            client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
-            expect(False, "nginx + OpenAI SDK: gpt-4o denied to the gpt-4o-mini key")
-        except openai.PermissionDeniedError:
-            expect(True, "nginx + OpenAI SDK: gpt-4o denied to the gpt-4o-mini key (403)")
-        expect(len(upstream.requests) == len(seen), "nginx + OpenAI SDK: the denied call never reached the upstream")
-    finally:
-        nginx.stop()
+        proxy.stop()
         upstream.stop()
 
 
@@ -391,11 +377,14 @@ def main() -> None:
             expect(serve.nginx(keys["db-model"], "POST", OPUS, {}) == 200, "DB model (LiteLLM_ProxyModelTable) allowed for its key")
             rules_through_check(serve, keys)
             envoy = pathlib.Path(harness_envoy())
-            if envoy.is_file() or shutil.which(str(envoy)):
-                through_envoy_grpc(serve, keys, folder)
-            else:
-                expect(not args.require_proxies, "Envoy is installed (.venv/bin/envoy: scripts/e2e --install-only)")
-                print("skip Envoy gRPC: Envoy is not installed (scripts/e2e --install-only)", flush=True)
+            installed = {"envoy": envoy.is_file() or shutil.which(str(envoy)) is not None, "nginx": shutil.which("nginx") is not None}
+            for mode, what in PROXIES.items():
+                if installed[mode.split("-")[0]]:
+                    print(f"     {mode}: {what}", flush=True)
+                    through_proxy(mode, serve, keys, folder)
+                else:
+                    expect(not args.require_proxies, f"{mode.split('-')[0]} is installed (scripts/e2e --install-only)")
+                    print(f"skip {mode}: not installed (scripts/e2e --install-only)", flush=True)
 
             # Admin routes: 405, saying where keys are managed.
             auth = {"Authorization": f"Bearer {MASTER}", "Content-Type": "application/json"}
@@ -428,11 +417,6 @@ def main() -> None:
             print(f"LITELLM-SERVE changes={len(latencies)} p50={p50:.0f}ms p99={p99:.0f}ms max={latencies[-1] * 1000:.0f}ms", flush=True)
             expect(latencies[-1] < 1.0, "every SQL change in force through serve within 1 s")
 
-            if shutil.which("nginx"):
-                sdk_through_nginx(serve, keys, folder)
-            else:
-                expect(not args.require_proxies, "nginx is installed")
-                print("skip nginx + SDK: nginx is not installed", flush=True)
 
             status, _, readiness = request("GET", serve.base() + "/health/readiness")
             ready = json.loads(readiness)
