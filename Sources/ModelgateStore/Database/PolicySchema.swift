@@ -13,20 +13,13 @@ enum PolicySchema {
             try db.create(table: "team") { t in
                 t.primaryKey("team_id", .text)
                 t.column("team_alias", .text)
-                t.column("models", .text).notNull().defaults(to: "[]")
-                t.column("blocked", .boolean).notNull().defaults(to: false)
-                t.column("metadata", .text).notNull().defaults(to: "{}")
-                t.column("created_at", .datetime).notNull()
-                t.column("updated_at", .datetime).notNull()
+                recordColumns(t, blocked: true)
             }
             try db.create(table: "internal_user") { t in
                 t.primaryKey("user_id", .text)
                 t.column("user_alias", .text)
                 t.column("user_email", .text)
-                t.column("models", .text).notNull().defaults(to: "[]")
-                t.column("metadata", .text).notNull().defaults(to: "{}")
-                t.column("created_at", .datetime).notNull()
-                t.column("updated_at", .datetime).notNull()
+                recordColumns(t)
             }
             // `token` is the SHA-256 of the key in hex: the key itself is never stored.
             try db.create(table: "virtual_key") { t in
@@ -35,12 +28,7 @@ enum PolicySchema {
                 t.column("key_alias", .text).unique()
                 t.column("team_id", .text).indexed()
                 t.column("user_id", .text).indexed()
-                t.column("models", .text).notNull().defaults(to: "[]")
-                t.column("blocked", .boolean).notNull().defaults(to: false)
-                t.column("expires", .datetime)
-                t.column("metadata", .text).notNull().defaults(to: "{}")
-                t.column("created_at", .datetime).notNull()
-                t.column("updated_at", .datetime).notNull()
+                recordColumns(t, blocked: true, expires: true)
             }
             // `encrypted_values` is AES-GCM ciphertext of the JSON `credential_values`.
             try db.create(table: "credential") { t in
@@ -66,5 +54,15 @@ enum PolicySchema {
             try db.execute(sql: "INSERT INTO policy_change_state (pruned_through) VALUES (0)")
         }
         return migrator
+    }
+
+    /// The columns a key, team or user record ends with, in this order (v1).
+    private static func recordColumns(_ t: TableDefinition, blocked: Bool = false, expires: Bool = false) {
+        t.column("models", .text).notNull().defaults(to: "[]")
+        if blocked { t.column("blocked", .boolean).notNull().defaults(to: false) }
+        if expires { t.column("expires", .datetime) }
+        t.column("metadata", .text).notNull().defaults(to: "{}")
+        t.column("created_at", .datetime).notNull()
+        t.column("updated_at", .datetime).notNull()
     }
 }

@@ -39,6 +39,38 @@ extension PolicyStorage {
     public func keepWatching(wake: @escaping @Sendable () -> Void) {}
 }
 
+/// What a failed storage call says about the database.
+enum StorageOutcome {
+    /// The database answered (a constraint, a server error): it is healthy.
+    case answered
+    /// The database could not be used; the message is recorded as the fault.
+    case fault(String)
+    /// Recorded where it was found (the PostgreSQL link records lost connections).
+    case recordedElsewhere
+}
+
+extension DatabaseHealth {
+    /// Runs one storage call and records whether the database answered: a result, or an
+    /// `AdminError` (the caller's mistake), is an answer; any other error is judged by `judge`.
+    func recording<T>(judge: (any Error) -> StorageOutcome, _ body: () throws -> T) throws -> T {
+        do {
+            let result = try body()
+            recordSuccess()
+            return result
+        } catch let error as AdminError {
+            recordSuccess()
+            throw error
+        } catch {
+            switch judge(error) {
+            case .answered: recordSuccess()
+            case .fault(let message): recordFault(message, at: Date())
+            case .recordedElsewhere: break
+            }
+            throw error
+        }
+    }
+}
+
 /// Reads records.
 public protocol StorageReader {
     func key(_ hash: KeyHash) throws -> StoredKey?

@@ -77,19 +77,9 @@ public final class SQLiteStorage: PolicyStorage {
         try? pool.close()
     }
 
-    /// Database faults reach `health`; an error that is the caller's (AdminError) does not.
+    /// Every error other than the caller's is a fault of the database.
     private func recording<T>(_ body: () throws -> T) throws -> T {
-        do {
-            let result = try body()
-            health.recordSuccess()
-            return result
-        } catch let error as AdminError {
-            health.recordSuccess()
-            throw error
-        } catch {
-            health.recordFault(Self.describe(error), at: Date())
-            throw error
-        }
+        try health.recording(judge: { .fault(Self.describe($0)) }, body)
     }
 
     static func describe(_ error: any Error) -> String {

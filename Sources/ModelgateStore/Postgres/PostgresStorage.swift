@@ -133,18 +133,12 @@ public final class PostgresStorage: PolicyStorage {
         }
     }
 
+    /// A server's error is an answer; a lost connection is recorded by the link.
     private func recording<T>(_ body: () throws -> T) throws -> T {
-        do {
-            let result = try body()
-            health.recordSuccess()
-            return result
-        } catch let error as AdminError {
-            health.recordSuccess()
-            throw error
-        } catch let failure as DatabaseFailure {
-            if !failure.isConnectivity { health.recordSuccess() }
-            throw failure
-        }
+        try health.recording(judge: { error in
+            if let failure = error as? DatabaseFailure, !failure.isConnectivity { return .answered }
+            return .recordedElsewhere
+        }, body)
     }
 }
 
