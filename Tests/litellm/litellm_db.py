@@ -6,7 +6,7 @@ management endpoints write it, for modelgate's --litellm-database tests.
 - `apply_migrations`: every `litellm_proxy_extras/migrations/*/migration.sql` of the pinned
   litellm-proxy-extras, in folder order, each in one transaction except the
   `CREATE INDEX CONCURRENTLY` ones, which PostgreSQL runs only outside a transaction.
-- `grant_read_only`: a LOGIN role with SELECT on LiteLLM's tables and nothing else.
+- `grant_read_only`: a LOGIN role with SELECT on the tables modelgate reads and nothing else.
 - `LiteLLMWriter`: rows written the way LiteLLM writes them: `token` is LiteLLM's `hash_token` of
   the `sk-` key, `litellm_params` / `credential_values` values go through LiteLLM's
   `encrypt_value_helper`, timestamps are UTC without a time zone, `/key/delete` and
@@ -114,14 +114,21 @@ def apply_migrations(url: str) -> int:
     return len(folders)
 
 
+# The tables modelgate reads (README "Bolt onto LiteLLM" grants SELECT on exactly these).
+READ_TABLES = ("LiteLLM_VerificationToken", "LiteLLM_DeprecatedVerificationToken", "LiteLLM_DeletedVerificationToken",
+               "LiteLLM_TeamTable", "LiteLLM_DeletedTeamTable", "LiteLLM_UserTable", "LiteLLM_OrganizationTable",
+               "LiteLLM_ProxyModelTable", "LiteLLM_CredentialsTable")
+
+
 def grant_read_only(url: str, role: str, password: str) -> None:
-    """The role modelgate runs as: LOGIN, CONNECT, USAGE on public, SELECT on every table."""
+    """The role modelgate runs as: LOGIN, CONNECT, USAGE on public, SELECT on READ_TABLES only."""
     with psycopg.connect(url, autocommit=True) as conn:
         database = conn.info.dbname
         conn.execute(f"CREATE ROLE \"{role}\" LOGIN PASSWORD '{password}'")
         conn.execute(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"')
         conn.execute(f'GRANT USAGE ON SCHEMA public TO "{role}"')
-        conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"')
+        tables = ", ".join(f'"{table}"' for table in READ_TABLES)
+        conn.execute(f'GRANT SELECT ON {tables} TO "{role}"')
 
 
 def hash_token(key: str) -> str:
