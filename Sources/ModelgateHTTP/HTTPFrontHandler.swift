@@ -17,11 +17,8 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let shared: FrontShared
     private var machine: HTTPConnectionStateMachine
-    private var deadlineTimer: Scheduled<Void>?
-    private var stallTimer: Scheduled<Void>?
-    /// Tells a cancelled timer that still fired from the current one.
-    private var deadlineGeneration: UInt64 = 0
-    private var stallGeneration: UInt64 = 0
+    private var deadline = Alarm()
+    private var stall = Alarm()
     /// The head of the request being answered (its version and method shape the response).
     private var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
     private var closing = false
@@ -78,16 +75,8 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
     // MARK: - Carrying out a step
 
     private func perform(_ step: HTTPConnectionStateMachine.Step, context: ChannelHandlerContext) {
-        switch step.deadline {
-        case .keep: break
-        case .cancel: cancel(&deadlineTimer)
-        case .arm(let delay): armDeadline(in: delay, context: context)
-        }
-        switch step.stall {
-        case .keep: break
-        case .cancel: cancel(&stallTimer)
-        case .arm(let delay): armStall(in: delay, context: context)
-        }
+        carryOut(step.deadline, on: \.deadline, context: context) { $0.deadlinePassed() }
+        carryOut(step.stall, on: \.stall, context: context) { $0.stallPassed() }
         if step.close {
             closing = true
             context.close(promise: nil)
@@ -103,34 +92,33 @@ final class HTTPFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func cancel(_ timer: inout Scheduled<Void>?) {
-        timer?.cancel()
-        timer = nil
+    /// One of the machine's timers; a firing from before its last re-arm or cancel is ignored.
+    private struct Alarm {
+        var scheduled: Scheduled<Void>?
+        var generation: UInt64 = 0
     }
 
-    private func armDeadline(in delay: TimeAmount, context: ChannelHandlerContext) {
-        deadlineTimer?.cancel()
-        deadlineGeneration &+= 1
-        let generation = deadlineGeneration
-        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
-        deadlineTimer = context.eventLoop.scheduleTask(in: delay) {
-            let (handler, context) = bound.value
-            guard handler.deadlineGeneration == generation else { return }
-            handler.deadlineTimer = nil
-            handler.perform(handler.machine.deadlinePassed(), context: context)
-        }
-    }
-
-    private func armStall(in delay: TimeAmount, context: ChannelHandlerContext) {
-        stallTimer?.cancel()
-        stallGeneration &+= 1
-        let generation = stallGeneration
-        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
-        stallTimer = context.eventLoop.scheduleTask(in: delay) {
-            let (handler, context) = bound.value
-            guard handler.stallGeneration == generation else { return }
-            handler.stallTimer = nil
-            handler.perform(handler.machine.stallPassed(), context: context)
+    private func carryOut(
+        _ order: HTTPConnectionStateMachine.TimerOrder, on alarm: ReferenceWritableKeyPath<HTTPFrontHandler, Alarm>,
+        context: ChannelHandlerContext, fired: @escaping (inout HTTPConnectionStateMachine) -> HTTPConnectionStateMachine.Step
+    ) {
+        switch order {
+        case .keep:
+            return
+        case .cancel:
+            self[keyPath: alarm].scheduled?.cancel()
+            self[keyPath: alarm].scheduled = nil
+        case .arm(let delay):
+            self[keyPath: alarm].scheduled?.cancel()
+            self[keyPath: alarm].generation &+= 1
+            let generation = self[keyPath: alarm].generation
+            let bound = NIOLoopBound((handler: self, context: context, alarm: alarm, fired: fired), eventLoop: context.eventLoop)
+            self[keyPath: alarm].scheduled = context.eventLoop.scheduleTask(in: delay) {
+                let (handler, context, alarm, fired) = bound.value
+                guard handler[keyPath: alarm].generation == generation else { return }
+                handler[keyPath: alarm].scheduled = nil
+                handler.perform(fired(&handler.machine), context: context)
+            }
         }
     }
 
