@@ -13,12 +13,21 @@ struct AdminStoreOptions: ParsableArguments {
     @Option(help: "A config file whose static teams keys may also name.")
     var config: String?
 
+    @Option(name: .customLong("litellm-database"), help: "A LiteLLM proxy's database (or MODELGATE_LITELLM_DATABASE_URL): refused, as its keys are managed in LiteLLM.")
+    var litellmDatabase: String?
+
     /// Opens the database and runs `operation`; a refused operation prints its reason and
     /// exits 1, a database that cannot be opened exits 2.
     func run<T>(_ operation: (AdminOperations) throws -> T) throws -> T {
         var logger = Logger(label: "modelgate.admin")
         logger.logLevel = .warning
         let environment = ProcessInfo.processInfo.environment
+        // As `serve --litellm-database` answers 405: LiteLLM's database is never written, and
+        // the policy commands have nothing of their own to act on there.
+        if database == nil, litellmDatabase ?? environment[ServeCommand.liteLLMDatabaseVariable] != nil {
+            CLIOutput.error(LiteLLMFeed.readOnlyMessage)
+            throw ExitCode(1)
+        }
         let storage: any PolicyStorage
         do {
             storage = try DatabaseArgument.open(DatabaseArgument.resolve(flag: database, environment: environment), logger: logger)

@@ -85,6 +85,25 @@ struct AdminCLI {
         #expect(try await cli.reason(key: key + "x", model: "claude") == "invalid_key")
     }
 
+    @Test("with a LiteLLM database the policy commands refuse, as the admin API's 405 does, and write nothing")
+    func liteLLMDatabaseRefuses() async throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = "postgres://ro:Secret-pw@127.0.0.1:1/litellm"
+        for (arguments, environment) in [
+            (["key", "generate", "--litellm-database", url], [:]),
+            (["key", "block", "sk-x"], ["MODELGATE_LITELLM_DATABASE_URL": url]),
+            (["team", "new", "--team-id", "t"], ["MODELGATE_LITELLM_DATABASE_URL": url]),
+            (["credential", "list"], ["MODELGATE_LITELLM_DATABASE_URL": url]),
+        ] as [([String], [String: String])] {
+            let result = try await CLI.run(arguments, environment: environment, in: directory)
+            #expect(result.status == 1, "\(arguments)")
+            #expect(result.stderr.contains("managed in LiteLLM"), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("Secret-pw"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("modelgate.sqlite").path))
+    }
+
     @Test func listShowsTheKeysButNeverAKey() async throws {
         let cli = try AdminCLI()
         defer { cli.remove() }
