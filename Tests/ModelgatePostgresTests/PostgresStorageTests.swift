@@ -8,7 +8,7 @@ import Testing
 
 /// PostgreSQL-only behaviour of the store, against a real server. (The admin suite itself runs
 /// on PostgreSQL with `MODELGATE_TEST_BACKEND=postgres`.)
-@Suite("PostgreSQL storage", .enabled(if: PostgresCluster.integrationRequested, Comment(rawValue: PostgresCluster.integrationSkipMessage)))
+@Suite("PostgreSQL storage", .enabled(if: PostgresCluster.isAvailable, Comment(rawValue: PostgresCluster.skipMessage)))
 struct PostgresStorageTests {
     let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 

@@ -6,7 +6,7 @@ import ModelgateTestSupport
 import Testing
 
 /// Three `modelgate serve` processes (the built binary) on one real PostgreSQL.
-@Suite("Many replicas on one PostgreSQL", .serialized, .enabled(if: PostgresCluster.integrationRequested, Comment(rawValue: PostgresCluster.integrationSkipMessage)))
+@Suite("Many replicas on one PostgreSQL", .serialized, .enabled(if: PostgresCluster.isAvailable, Comment(rawValue: PostgresCluster.skipMessage)))
 struct ReplicaTests {
     static let master = "sk-master-replicas-0001"
     static let config = """
@@ -19,7 +19,9 @@ struct ReplicaTests {
 
     @Test("every admin write on one replica is in force on the others; outage; kill -9; no password anywhere")
     func replicas() async throws {
-        let cluster = try #require(PostgresCluster.shared)
+        // Its own server: this test stops and restarts it, which must not touch other suites.
+        let cluster = try PostgresCluster()
+        defer { cluster.destroy() }
         let url = try cluster.createDatabase(prefix: "replicas")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("modelgate-replicas-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -143,7 +145,7 @@ final class Replica: @unchecked Sendable {
     }
 
     static func start(index: Int, url: String, config: URL, folder: URL) throws -> Replica {
-        let port = Int.random(in: 20_000...60_000)
+        let port = FreePorts.pick(count: 2)
         let logFile = folder.appendingPathComponent("replica-\(index)-\(port).log")
         FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let process = Process()
@@ -156,6 +158,7 @@ final class Replica: @unchecked Sendable {
         process.standardOutput = try FileHandle(forWritingTo: logFile)
         process.standardError = try FileHandle(forWritingTo: logFile)
         try process.run()
+        OrphanGuard.kill(process.processIdentifier)
         return Replica(index: index, process: process, port: port, logFile: logFile)
     }
 

@@ -8,15 +8,9 @@ import ModelgateTestSupport
 /// Which database the store suite runs against: SQLite by default; PostgreSQL with
 /// `MODELGATE_TEST_BACKEND=postgres` (a real server from `PostgresCluster`, a fresh database
 /// per test). The same tests run on both; those that read SQLite's files are SQLite-only.
+/// Asked for PostgreSQL without a server, every test fails (never a silent SQLite run).
 enum TestBackend {
-    static let postgres: Bool = {
-        guard ProcessInfo.processInfo.environment["MODELGATE_TEST_BACKEND"] == "postgres" else { return false }
-        guard PostgresCluster.shared != nil else {
-            FileHandle.standardError.write(Data("MODELGATE_TEST_BACKEND=postgres: \(PostgresCluster.skipMessage); running on SQLite\n".utf8))
-            return false
-        }
-        return true
-    }()
+    static let postgres = ProcessInfo.processInfo.environment["MODELGATE_TEST_BACKEND"] == "postgres"
     static var sqlite: Bool { !postgres }
 }
 
@@ -30,7 +24,10 @@ struct TemporaryDirectory {
     init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("modelgate-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        if TestBackend.postgres, let cluster = PostgresCluster.shared {
+        if TestBackend.postgres {
+            guard let cluster = PostgresCluster.shared else {
+                throw FixtureError("MODELGATE_TEST_BACKEND=postgres: \(PostgresCluster.skipMessage)")
+            }
             databasePath = try cluster.createDatabase()
         } else {
             databasePath = url.appendingPathComponent("modelgate.sqlite").path

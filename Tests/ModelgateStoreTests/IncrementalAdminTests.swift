@@ -27,13 +27,15 @@ struct IncrementalAdminTests {
         return (builder, operations)
     }
 
-    /// The SQLite admin path: each write sends the changes it made (deleting a team takes its
-    /// keys, deleting by alias, renaming a credential), and the result equals a re-read.
-    @Test("admin writes on SQLite agree with a full re-read of the database", arguments: 0..<4)
+    /// The admin path (either backend, `TestBackend`): each write sends the changes it made
+    /// (deleting a team takes its keys, deleting by alias, renaming a credential), and the
+    /// result equals a re-read.
+    @Test("admin writes agree with a full re-read of the database", arguments: 0..<4)
     func adminWritesAgree(seed: UInt64) throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let storage = try SQLiteStorage(path: directory.databasePath, logger: quietLogger)
+        let storage = try DatabaseArgument.open(directory.databasePath, logger: quietLogger)
+        defer { storage.close() }
         let cipher = try #require(CredentialCipher(secret: secretKey))
         let (builder, operations) = try Self.service(storage, cipher: cipher, config: IncrementalApplyTests.config)
         let catalog = builder.holder.snapshot.catalog
@@ -129,7 +131,8 @@ struct IncrementalAdminTests {
     func concurrentWritesToOneKey() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
-        let storage = try SQLiteStorage(path: directory.databasePath, logger: quietLogger)
+        let storage = try DatabaseArgument.open(directory.databasePath, logger: quietLogger)
+        defer { storage.close() }
         let (builder, operations) = try Self.service(storage, cipher: nil, config: GatewayConfig())
         let key = try operations.generateKey(KeyGenerateRequest()).key
         await withTaskGroup(of: Void.self) { group in

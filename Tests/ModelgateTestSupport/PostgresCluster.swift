@@ -31,12 +31,6 @@ public final class PostgresCluster: @unchecked Sendable {
     }()
 
     public static var isAvailable: Bool { binaries != nil }
-    /// The PostgreSQL integration suites run when asked (`MODELGATE_PG_TESTS=1`): under the full
-    /// parallel `swift test` run they have been seen to stall, so the default run leaves them out.
-    public static var integrationRequested: Bool {
-        isAvailable && ProcessInfo.processInfo.environment["MODELGATE_PG_TESTS"] == "1"
-    }
-    public static let integrationSkipMessage = "PostgreSQL integration suites run with MODELGATE_PG_TESTS=1"
     public static let skipMessage = "PostgreSQL server binaries not found (install Debian's postgresql package, or set MODELGATE_PG_BIN): PostgreSQL tests skipped"
 
     /// The cluster this test process shares, started on first use; nil without binaries.
@@ -47,7 +41,7 @@ public final class PostgresCluster: @unchecked Sendable {
         }
         do {
             let cluster = try PostgresCluster()
-            atexit { PostgresCluster.shared?.stop(immediate: true) }
+            atexit { PostgresCluster.shared?.destroy() }
             return cluster
         } catch {
             FileHandle.standardError.write(Data("cannot start the test PostgreSQL: \(error)\n".utf8))
@@ -68,10 +62,11 @@ public final class PostgresCluster: @unchecked Sendable {
         ])
         var lastError: (any Error)?
         for _ in 0..<5 {
-            let candidate = Int.random(in: 20_000...60_000)
+            let candidate = FreePorts.pick()
             do {
                 port = candidate
                 try start()
+                try? stopWhenThisProcessEnds(bin: bin)
                 return
             } catch {
                 lastError = error
@@ -119,6 +114,19 @@ public final class PostgresCluster: @unchecked Sendable {
         try? Self.run(bin.appendingPathComponent("pg_ctl").path, [
             "-D", directory.appendingPathComponent("data").path, "-m", immediate ? "immediate" : "fast", "-w", "stop",
         ])
+    }
+
+    /// Stops the server and removes its folder if this process crashes or is killed.
+    private func stopWhenThisProcessEnds(bin: URL) throws {
+        let pgctl = bin.appendingPathComponent("pg_ctl").path
+        let stop = (Self.isRoot ? "/usr/sbin/runuser -u postgres -- " : "") + "'\(pgctl)' -D '\(directory.path)/data' -m immediate stop"
+        try OrphanGuard.whenThisProcessEnds(run: "\(stop); rm -rf '\(directory.path)'")
+    }
+
+    /// Stops the server (`-m immediate`) and removes its folder.
+    public func destroy() {
+        stop(immediate: true)
+        try? FileManager.default.removeItem(at: directory)
     }
 
     /// The server's own log (to check what it never holds).
