@@ -35,8 +35,13 @@ public struct JSONBodyScanner {
     /// Deeper fallback entries inside fallback entries are malformed rather than followed.
     public static let maxFallbackDepth = 16
 
+    /// A member name that may appear at most once in its object.
+    private protocol OnceMember: RawRepresentable<Int> {
+        init?(_ key: JSONKey)
+    }
+
     /// Keys at the top level that matter, each allowed once.
-    private enum TopLevelKey: Int {
+    private enum TopLevelKey: Int, OnceMember {
         case model, fallbacks, contextWindowFallbacks, contentPolicyFallbacks, tags, metadata, session, extraBody, tools
 
         init?(_ key: JSONKey) {
@@ -62,19 +67,14 @@ public struct JSONBodyScanner {
         skipWhitespace()
         guard peek() == UInt8(ascii: "{") else { throw BodyProblem("the body is not a JSON object", at: position) }
         var facts = BodyFacts()
-        var seen: UInt16 = 0
-        try scanObjectMembers { (scanner, key) throws(BodyProblem) in
-            guard let field = TopLevelKey(key) else {
-                // `MODEL`, `Model`: a case-insensitive decoder reads it as the model.
-                if key.equalsIgnoringASCIICase("model") {
-                    throw BodyProblem("the key '\(key.text)' differs from 'model' only in case", at: scanner.position)
-                }
-                scanner.noteForbidden(key, in: &facts)
-                return try scanner.skipValue()
+        try scanMembers(TopLevelKey.self, path: "") { (scanner, key) throws(BodyProblem) in
+            // `MODEL`, `Model`: a case-insensitive decoder reads it as the model.
+            if key.equalsIgnoringASCIICase("model") {
+                throw BodyProblem("the key '\(key.text)' differs from 'model' only in case", at: scanner.position)
             }
-            let bit: UInt16 = 1 << field.rawValue
-            if seen & bit != 0 { throw BodyProblem("the key '\(key.text)' appears more than once", at: scanner.position) }
-            seen |= bit
+            scanner.noteForbidden(key, in: &facts)
+            try scanner.skipValue()
+        } read: { (scanner, field, key) throws(BodyProblem) in
             switch field {
             case .model: facts.model = try scanner.readModelName(field: "model")
             case .fallbacks, .contextWindowFallbacks, .contentPolicyFallbacks:
@@ -144,6 +144,24 @@ public struct JSONBodyScanner {
         }
     }
 
+    /// Walks an object in which each `Member` may appear once (as at the top level: parsers
+    /// disagree on which of two wins); other members go to `other`. `path` prefixes the key in
+    /// messages (`session.`).
+    private mutating func scanMembers<Member: OnceMember>(
+        _: Member.Type, path: @autoclosure () -> String,
+        other: (inout JSONBodyScanner, JSONKey) throws(BodyProblem) -> Void,
+        read: (inout JSONBodyScanner, Member, JSONKey) throws(BodyProblem) -> Void
+    ) throws(BodyProblem) {
+        var seen: UInt32 = 0
+        try scanObjectMembers { (scanner, key) throws(BodyProblem) in
+            guard let member = Member(key) else { return try other(&scanner, key) }
+            let bit: UInt32 = 1 << UInt32(member.rawValue)
+            if seen & bit != 0 { throw BodyProblem("the key '\(path())\(key.text)' appears more than once", at: scanner.position) }
+            seen |= bit
+            try read(&scanner, member, key)
+        }
+    }
+
     /// `metadata` / `extra_body` / a tool: null, or an object whose `key` member is read by `read` (once).
     private mutating func readNested(
         field: String, key wanted: StaticString, _ read: (inout JSONBodyScanner) throws(BodyProblem) -> Void
@@ -193,26 +211,32 @@ public struct JSONBodyScanner {
     private mutating func readSession(into facts: inout BodyFacts) throws(BodyProblem) {
         if try skipNull() { return }
         guard peek() == UInt8(ascii: "{") else { throw BodyProblem("'session' must be an object", at: position) }
-        var seen: UInt8 = 0
-        try scanObjectMembers { (scanner, key) throws(BodyProblem) in
-            let bit: UInt8
-            switch key {
-            case "model": bit = 1
-            case "audio": bit = 2
-            case "input_audio_transcription": bit = 4
-            default: return try scanner.skipValue()
-            }
-            if seen & bit != 0 { throw BodyProblem("the key 'session.\(key.text)' appears more than once", at: scanner.position) }
-            seen |= bit
-            switch bit {
-            case 1: facts.sessionModel = try scanner.readModelName(field: "session.model")
-            case 2:
+        try scanMembers(SessionKey.self, path: "session.") { (scanner, _) throws(BodyProblem) in
+            try scanner.skipValue()
+        } read: { (scanner, member, _) throws(BodyProblem) in
+            switch member {
+            case .model: facts.sessionModel = try scanner.readModelName(field: "session.model")
+            case .audio:
                 try scanner.readNested(field: "session.audio", key: "input") { (scanner) throws(BodyProblem) in
                     try scanner.readNested(field: "session.audio.input", key: "transcription") { (scanner) throws(BodyProblem) in
                         try scanner.readTranscription(into: &facts.transcriptionModels, field: "session.audio.input.transcription")
                     }
                 }
-            default: try scanner.readTranscription(into: &facts.transcriptionModels, field: "session.input_audio_transcription")
+            case .inputAudioTranscription:
+                try scanner.readTranscription(into: &facts.transcriptionModels, field: "session.input_audio_transcription")
+            }
+        }
+    }
+
+    private enum SessionKey: Int, OnceMember {
+        case model, audio, inputAudioTranscription
+
+        init?(_ key: JSONKey) {
+            switch key {
+            case "model": self = .model
+            case "audio": self = .audio
+            case "input_audio_transcription": self = .inputAudioTranscription
+            default: return nil
             }
         }
     }
@@ -256,28 +280,16 @@ public struct JSONBodyScanner {
             guard depth < Self.maxFallbackDepth else {
                 throw BodyProblem("fallback entries nested deeper than \(Self.maxFallbackDepth) levels", at: start)
             }
-            var seen: UInt8 = 0
-            try scanObjectMembers { (scanner, key) throws(BodyProblem) in
-                let bit: UInt8
-                switch key {
-                case "model": bit = 1
-                case "fallbacks": bit = 2
-                case "context_window_fallbacks": bit = 4
-                case "content_policy_fallbacks": bit = 8
-                case "extra_body": bit = 16
-                case "tools": bit = 32
-                default:
-                    scanner.noteForbidden(key, in: &facts)
-                    return try scanner.skipValue()
-                }
-                // As at the top level: parsers disagree on which of two wins.
-                if seen & bit != 0 { throw BodyProblem("the key '\(field)[].\(key.text)' appears more than once", at: scanner.position) }
-                seen |= bit
-                switch bit {
-                case 1: facts.fallbacks.append(try scanner.readModelName(field: "\(field)[].model"))
-                case 16: try scanner.readExtraBody(into: &facts.fallbacks)
-                case 32: try scanner.readTools(into: &facts.toolModels)
-                default: try scanner.readFallbacks(into: &facts, field: "\(field)[].\(key.text)", depth: depth + 1)
+            try scanMembers(FallbackEntryKey.self, path: "\(field)[].") { (scanner, key) throws(BodyProblem) in
+                scanner.noteForbidden(key, in: &facts)
+                try scanner.skipValue()
+            } read: { (scanner, member, key) throws(BodyProblem) in
+                switch member {
+                case .model: facts.fallbacks.append(try scanner.readModelName(field: "\(field)[].model"))
+                case .extraBody: try scanner.readExtraBody(into: &facts.fallbacks)
+                case .tools: try scanner.readTools(into: &facts.toolModels)
+                case .fallbacks, .contextWindowFallbacks, .contentPolicyFallbacks:
+                    try scanner.readFallbacks(into: &facts, field: "\(field)[].\(key.text)", depth: depth + 1)
                 }
             }
             return
@@ -291,6 +303,24 @@ public struct JSONBodyScanner {
             }
             facts.fallbacks.append(key.text)
             try scanner.readStringArray(into: &facts.fallbacks, field: field, allowNull: false)
+        }
+    }
+
+    /// The members of a `{"model": name, …}` fallback entry that name models: the top-level
+    /// keys but `tags`, `metadata` and `session`, which are plain parameters there.
+    private enum FallbackEntryKey: Int, OnceMember {
+        case model, fallbacks, contextWindowFallbacks, contentPolicyFallbacks, extraBody, tools
+
+        init?(_ key: JSONKey) {
+            switch TopLevelKey(key) {
+            case .model?: self = .model
+            case .fallbacks?: self = .fallbacks
+            case .contextWindowFallbacks?: self = .contextWindowFallbacks
+            case .contentPolicyFallbacks?: self = .contentPolicyFallbacks
+            case .extraBody?: self = .extraBody
+            case .tools?: self = .tools
+            case .tags?, .metadata?, .session?, nil: return nil
+            }
         }
     }
 
