@@ -66,15 +66,13 @@ struct PolicyOptions: ParsableArguments {
     @Option(name: .customLong("model-config"), help: "metadata.model_config as JSON.") var modelConfig: String?
     @Option(help: "metadata as a JSON object (replaces the stored metadata on update).") var metadata: String?
 
-    /// The tags given, nil when none.
-    var tagList: [String]? { tags.isEmpty ? nil : tags }
-
-    func modelConfigValue() throws -> JSONValue? {
-        try modelConfig.map { .object(try CLIParsing.object($0, option: "--model-config")) }
-    }
-
-    func metadataValue() throws -> [String: JSONValue]? {
-        try metadata.map { try CLIParsing.object($0, option: "--metadata") }
+    /// Writes the options given into `request`; on an update `--any-model` clears the model
+    /// list and no `--model` leaves it as it is.
+    func fill(_ request: inout some PolicyFieldsRequest, anyModel: Bool = false) throws {
+        request.models = CLIParsing.modelList(models, any: anyModel)
+        request.metadata = try metadata.map { try CLIParsing.object($0, option: "--metadata") }
+        request.tags = tags.isEmpty ? nil : tags
+        request.modelConfig = try modelConfig.map { .object(try CLIParsing.object($0, option: "--model-config")) }
     }
 }
 

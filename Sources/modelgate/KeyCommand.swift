@@ -46,10 +46,7 @@ struct KeyCommand: ParsableCommand {
             request.userID = user
             request.blocked = blocked
             request.expiry = try CLIParsing.expiry(duration: duration, expires: expires) ?? .never
-            request.models = policy.models
-            request.metadata = try policy.metadataValue()
-            request.tags = policy.tagList
-            request.modelConfig = try policy.modelConfigValue()
+            try policy.fill(&request)
             let generated = try store.run { try $0.generateKey(request) }
             if json {
                 print(CLIOutput.json(generated))

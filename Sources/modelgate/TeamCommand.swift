@@ -38,11 +38,8 @@ struct TeamCommand: ParsableCommand {
             var request = TeamNewRequest()
             request.teamID = teamID
             request.alias = fields.alias
-            request.models = fields.policy.models
             request.blocked = blocked
-            request.metadata = try fields.policy.metadataValue()
-            request.tags = fields.policy.tagList
-            request.modelConfig = try fields.policy.modelConfigValue()
+            try fields.policy.fill(&request)
             let team = try store.run { try $0.newTeam(request) }
             print(json ? CLIOutput.json(team) : team.id)
         }
@@ -76,11 +73,8 @@ struct TeamCommand: ParsableCommand {
         func run() throws {
             var request = TeamUpdateRequest(teamID: teamID)
             request.alias = fields.alias
-            request.models = CLIParsing.modelList(fields.policy.models, any: anyModel)
             request.blocked = block ? true : (unblock ? false : nil)
-            request.metadata = try fields.policy.metadataValue()
-            request.tags = fields.policy.tagList
-            request.modelConfig = try fields.policy.modelConfigValue()
+            try fields.policy.fill(&request, anyModel: anyModel)
             let team = try store.run { try $0.updateTeam(request) }
             print(json ? CLIOutput.json(team) : "updated \(team.id)")
         }

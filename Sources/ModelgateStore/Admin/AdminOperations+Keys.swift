@@ -91,10 +91,7 @@ extension AdminOperations {
     }
 
     static func fetchKey(_ hash: KeyHash, _ db: any StorageReader) throws -> StoredKey {
-        guard let key = try db.key(hash) else {
-            throw AdminError.notFound("no such key", field: RequestField.key)
-        }
-        return key
+        try found(db.key(hash), "no such key", RequestField.key)
     }
 
     /// LiteLLM keeps key aliases unique; so do we, since the CLI deletes by alias.

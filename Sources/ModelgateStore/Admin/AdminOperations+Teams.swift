@@ -75,9 +75,6 @@ extension AdminOperations {
     }
 
     static func fetchTeam(_ teamID: String, _ db: any StorageReader) throws -> StoredTeam {
-        guard let team = try db.team(teamID) else {
-            throw AdminError.notFound("no such team: '\(teamID)'", field: TeamField.id)
-        }
-        return team
+        try found(db.team(teamID), "no such team: '\(teamID)'", TeamField.id)
     }
 }

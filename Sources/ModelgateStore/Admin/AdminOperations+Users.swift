@@ -63,9 +63,6 @@ extension AdminOperations {
     }
 
     static func fetchUser(_ userID: String, _ db: any StorageReader) throws -> StoredUser {
-        guard let user = try db.user(userID) else {
-            throw AdminError.notFound("no such user: '\(userID)'", field: UserField.id)
-        }
-        return user
+        try found(db.user(userID), "no such user: '\(userID)'", UserField.id)
     }
 }

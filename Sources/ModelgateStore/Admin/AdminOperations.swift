@@ -86,6 +86,12 @@ public final class AdminOperations: Sendable {
         }
     }
 
+    /// The record looked up, or a 404 naming `field`.
+    static func found<Record>(_ record: Record?, _ message: @autoclosure () -> String, _ field: some CodingKey) throws(AdminError) -> Record {
+        guard let record else { throw .notFound(message(), field: field) }
+        return record
+    }
+
     static func requireNonEmpty(_ value: String, _ field: some CodingKey) throws(AdminError) {
         guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw .badRequest("\(field.stringValue) must not be empty", field: field)

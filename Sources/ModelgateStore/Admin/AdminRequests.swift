@@ -82,13 +82,13 @@ public struct UserUpdateRequest: UserFieldsRequest, Sendable {
 }
 
 /// The fields keys, teams and users share. nil: not given (an update leaves the stored value).
-protocol ModelListRequest {
+public protocol ModelListRequest {
     var models: [String]? { get set }
     var metadata: [String: JSONValue]? { get set }
 }
 
 /// The fields a key and a team share.
-protocol PolicyFieldsRequest: ModelListRequest {
+public protocol PolicyFieldsRequest: ModelListRequest {
     var blocked: Bool? { get set }
     var tags: [String]? { get set }
     var modelConfig: JSONValue? { get set }
