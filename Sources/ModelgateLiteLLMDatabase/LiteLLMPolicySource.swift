@@ -18,9 +18,12 @@ public struct LiteLLMPolicySource: Sendable {
     public var reconcileInterval: Duration = .seconds(60)
     /// Reconnect backoff cap: the source is back within this of the database's return.
     public var maxBackoff: Duration = .seconds(2)
-    /// A round (poll or full read) not answered within this counts as a failure: the connection
-    /// is dropped and re-opened (a server killed mid-round may leave a query unanswered).
+    /// A full read not answered within this counts as a failure: the connection is dropped and
+    /// re-opened (a server killed mid-round may leave a query unanswered).
     public var roundTimeout: Duration = .seconds(10)
+    /// The same for a poll, which reads only changed rows: short, so a database gone without a
+    /// word is reported (readiness, `max_policy_staleness_seconds`) within about 2 s.
+    public var pollTimeout: Duration = .milliseconds(1500)
     let logger: Logger
 
     public init(url: DatabaseURL, mapper: LiteLLMPolicyMapper, logger: Logger) {
@@ -56,12 +59,13 @@ public struct LiteLLMPolicySource: Sendable {
 
     /// Polls until the task is cancelled. After every successful round `tracked` gets the
     /// tracker (the rows known now), then `deliver` gets the delta when it is not empty;
-    /// `health` is told when the database goes away (with the reason) and comes back.
+    /// `failed` is told each time a round fails (the reason names the place, never a secret);
+    /// the next `tracked` says the source is back.
     public func run(
         tracker initial: LiteLLMChangeTracker,
         tracked: @Sendable (LiteLLMChangeTracker) -> Void = { _ in },
         deliver: @Sendable (LiteLLMDelta) -> Void,
-        health: @Sendable (_ up: Bool, _ reason: String?) -> Void
+        failed: @Sendable (_ reason: String) -> Void
     ) async {
         var tracker = initial
         var connection: PostgresConnection?
@@ -71,8 +75,8 @@ public struct LiteLLMPolicySource: Sendable {
         while !Task.isCancelled {
             do {
                 if connection == nil {
+                    // Not yet "up": the source is back once a round has caught up (`tracked`).
                     connection = try await connect()
-                    health(true, nil)
                     backoff = .milliseconds(250)
                 }
                 guard let open = connection else { continue }
@@ -86,7 +90,7 @@ public struct LiteLLMPolicySource: Sendable {
                     needsCatchUp = false
                 } else {
                     let known = tracker
-                    let poll = try await Self.bounded(roundTimeout) { [logger] in
+                    let poll = try await Self.bounded(pollTimeout) { [logger] in
                         try await LiteLLMDatabaseReader.poll(known, on: open, logger: logger)
                     }
                     delta = tracker.apply(poll)
@@ -99,7 +103,7 @@ public struct LiteLLMPolicySource: Sendable {
                 if Task.isCancelled { break }
                 let failure = DatabaseFailure(error, url: url)
                 logger.error("LiteLLM database unavailable; checks go on from the last policy", metadata: ["reason": "\(failure)"])
-                health(false, failure.description)
+                failed(failure.description)
                 // Not awaited: closing a connection the server dropped may not finish either.
                 if let open = connection { Task { try? await open.close() } }
                 connection = nil

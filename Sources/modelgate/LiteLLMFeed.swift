@@ -101,9 +101,7 @@ final class LiteLLMFeed: Service, Sendable {
                     policy.sourceSynchronised()
                 },
                 deliver: { delta in policy.apply(delta.policyChanges) },
-                health: { up, reason in
-                    if up { policy.sourceSynchronised() } else { policy.sourceFailed(reason ?? "LiteLLM database unavailable") }
-                })
+                failed: { reason in policy.sourceFailed(reason) })
         }
     }
 }

@@ -135,11 +135,11 @@ struct LiteLLMPolicySourceTests {
     final class Deliveries: @unchecked Sendable {
         private let lock = NSLock()
         private var deltas: [LiteLLMDelta] = []
-        private var healthEvents: [Bool] = []
+        private var failures: [String] = []
         func add(_ delta: LiteLLMDelta) { lock.withLock { deltas.append(delta) } }
-        func health(_ up: Bool) { lock.withLock { healthEvents.append(up) } }
+        func failed(_ reason: String) { lock.withLock { failures.append(reason) } }
         var all: [LiteLLMDelta] { lock.withLock { deltas } }
-        var ups: [Bool] { lock.withLock { healthEvents } }
+        var failed: [String] { lock.withLock { failures } }
     }
 
     @Test func loadsThenDeliversChangesAndReconciles() async throws {
@@ -156,7 +156,7 @@ struct LiteLLMPolicySourceTests {
         let loop = Task {
             await source.run(
                 tracker: LiteLLMChangeTracker(mapper: source.mapper, loaded: contents),
-                deliver: { deliveries.add($0) }, health: { up, _ in deliveries.health(up) })
+                deliver: { deliveries.add($0) }, failed: { deliveries.failed($0) })
         }
         defer { loop.cancel() }
         let key = scenario.keys["mini"]!
@@ -166,7 +166,7 @@ struct LiteLLMPolicySourceTests {
             try await Task.sleep(for: .milliseconds(20))
         }
         #expect(deliveries.all.contains { $0.upsertedKeys.contains { $0.hash == KeyHash(hashing: key) && $0.blocked } })
-        #expect(deliveries.ups.first == true)
+        #expect(deliveries.failed.isEmpty)
         // A second of quiet spans a reconciliation: nothing changed, so nothing is delivered.
         let delivered = deliveries.all.count
         try await Task.sleep(for: .milliseconds(1500))

@@ -49,7 +49,11 @@ model_list:
   - model_name: claude-opus-4-7
     litellm_params: { model: bedrock/global.anthropic.claude-opus-4-7 }
     model_info: { access_groups: [frontier] }
+modelgate_settings:
+  max_policy_staleness_seconds: 12
 """
+# With the database away for longer than this, checks are 503 policy_stale (CONTRACT §8).
+STALENESS = 12
 OPUS = "/bedrock/model/global.anthropic.claude-opus-4-7/converse"
 
 
@@ -427,6 +431,7 @@ def main() -> None:
             # from the last policy.
             writer.conn.close()
             pg._as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(pg.data), "-m", "immediate", "-w", "stop"])
+            stopped = time.monotonic()
             deadline = time.monotonic() + 15  # a round the server dropped ends within roundTimeout (10 s)
             while time.monotonic() < deadline:
                 status, _, down = request("GET", serve.base() + "/health/readiness")
@@ -434,11 +439,26 @@ def main() -> None:
                     print(f"     database stopped: unavailable reported after {15 - (deadline - time.monotonic()):.1f} s", flush=True)
                     break
                 time.sleep(0.1)
+            # A poll not answered within 1.5 s is a failure: the loss shows within about 2 s.
+            expect(time.monotonic() - stopped < 2.5, f"database stopped: unavailable reported within 2.5 s ({time.monotonic() - stopped:.1f} s)")
             expect(status == 200 and json.loads(down).get("database") == "unavailable" and PASSWORD not in down,
                    f"database stopped: readiness 200, database unavailable, no password: {down}")
             expect(serve.nginx(keys["mini"], "POST", OPUS, {}) == 403 and serve.nginx(keys["mini"], "POST", "/v1/chat/completions", {"model": "gpt-4o-mini"}) == 200,
                    "database stopped: checks answered from the last policy")
             readiness += down
+            expect(time.monotonic() - stopped < STALENESS - 1, "the checks above ran within max_policy_staleness_seconds")
+            # Past max_policy_staleness_seconds every check is 503 policy_stale; readiness 503.
+            while time.monotonic() - stopped < STALENESS + 8:
+                status, headers = serve.envoy_answer(keys["entitled"], "POST", OPUS, {})
+                if status != 200:
+                    break
+                time.sleep(0.2)
+            waited = time.monotonic() - stopped
+            expect(status == 503 and headers.get("x-modelgate-reason") == "policy_stale" and waited >= STALENESS - 1,
+                   f"database away {waited:.1f} s (bound {STALENESS} s): checks 503 policy_stale ({status}, {headers.get('x-modelgate-reason')})")
+            status, _, stale = request("GET", serve.base() + "/health/readiness")
+            expect(status == 503 and "policy_stale" in stale, f"stale policy: readiness 503 ({status} {stale})")
+            readiness += stale
         finally:
             code = serve.stop()
         text = serve.log.read_text()
