@@ -4,44 +4,44 @@ import ModelgateCore
 /// The optional static `teams`, `users` and `keys` sections, merged with the database.
 enum StaticPolicySection {
     static func teams(_ node: ConfigNode, reader: inout ConfigReader) -> [Team] {
-        (reader.elements(node) ?? []).compactMap { entry in
-            guard let fields = reader.members(entry, reading: ["team_id", "team_alias", "models", "blocked", "metadata", "model_config"]) else { return nil }
-            var team = Team(id: "")
-            for (name, value) in fields where !value.isNull {
-                switch name {
-                case "team_id": team.id = reader.string(value) ?? ""
-                case "team_alias": team.alias = reader.string(value)
-                case "models": team.models = reader.strings(value) ?? []
-                case "blocked": team.blocked = reader.bool(value) ?? false
-                case "metadata": readMetadata(value, tags: &team.tags, modelConfig: &team.modelConfig, reader: &reader)
-                case "model_config": team.modelConfig = ModelConfigReader.read(value, reader: &reader)
-                default: continue
-                }
+        records(node, reader: &reader, idField: "team_id", reading: ["team_alias", "models", "blocked", "metadata", "model_config"]) {
+            (id: String) in Team(id: id)
+        } read: { team, name, value, reader in
+            switch name {
+            case "team_alias": team.alias = reader.string(value)
+            case "models": team.models = reader.strings(value) ?? []
+            case "blocked": team.blocked = reader.bool(value) ?? false
+            case "metadata": readMetadata(value, tags: &team.tags, modelConfig: &team.modelConfig, reader: &reader)
+            case "model_config": team.modelConfig = ModelConfigReader.read(value, reader: &reader)
+            default: break
             }
-            guard !team.id.isEmpty else {
-                reader.problem(entry, "team_id is required")
-                return nil
-            }
-            return team
         }
     }
 
     static func users(_ node: ConfigNode, reader: inout ConfigReader) -> [User] {
+        records(node, reader: &reader, idField: "user_id", reading: ["models"]) { (id: String) in User(id: id) } read: { user, name, value, reader in
+            if name == "models" { user.models = reader.strings(value) ?? [] }
+        }
+    }
+
+    /// The entries of a list section of records identified by `idField` (required): each
+    /// made by `make` from its id, then given its other members (`fields`, null ones left out).
+    private static func records<Record>(
+        _ node: ConfigNode, reader: inout ConfigReader, idField: String, reading fields: Set<String>,
+        make: (String) -> Record, read: (inout Record, String, ConfigNode, inout ConfigReader) -> Void
+    ) -> [Record] {
         (reader.elements(node) ?? []).compactMap { entry in
-            guard let fields = reader.members(entry, reading: ["user_id", "models"]) else { return nil }
-            var user = User(id: "")
-            for (name, value) in fields where !value.isNull {
-                switch name {
-                case "user_id": user.id = reader.string(value) ?? ""
-                case "models": user.models = reader.strings(value) ?? []
-                default: continue
-                }
-            }
-            guard !user.id.isEmpty else {
-                reader.problem(entry, "user_id is required")
+            guard let members = reader.members(entry, reading: fields.union([idField])) else { return nil }
+            let id = members.first { $0.0 == idField && !$0.1.isNull }.flatMap { reader.string($0.1) } ?? ""
+            guard !id.isEmpty else {
+                reader.problem(entry, "\(idField) is required")
                 return nil
             }
-            return user
+            var record = make(id)
+            for (name, value) in members where name != idField && !value.isNull {
+                read(&record, name, value, &reader)
+            }
+            return record
         }
     }
 
