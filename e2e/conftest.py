@@ -3,7 +3,9 @@
 session, each on free loopback ports. Tests that take `proxy` run once per proxy set-up.
 
 MODELGATE_BIN names the binary (default .build/debug/modelgate); scripts/e2e builds it.
-Logs and rendered configs stay in e2e/.work/ after the run.
+MODELGATE_E2E_BACKEND=postgres runs the same suite with modelgate on a PostgreSQL it starts
+(e2e/postgres.py: initdb as the `postgres` user, password auth over TCP); the default is sqlite.
+Logs and rendered configs stay in e2e/.work/ (e2e/.work-postgres/) after the run.
 """
 
 import os
@@ -20,8 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from e2e import harness  # noqa: E402
 from e2e.fake_upstream import FakeUpstream  # noqa: E402
+from e2e.postgres import Postgres  # noqa: E402
 
 MODES = ["nginx-path", "nginx-body", "envoy-http", "envoy-grpc"]
+BACKEND = os.environ.get("MODELGATE_E2E_BACKEND", "sqlite")
+if BACKEND not in ("sqlite", "postgres"):
+    raise pytest.UsageError(f"MODELGATE_E2E_BACKEND must be sqlite or postgres, not {BACKEND!r}")
 
 
 def _interrupt(signum, frame):
@@ -32,7 +38,7 @@ def pytest_configure(config):
     # A SIGTERM (CI timeout, `timeout`) unwinds like Ctrl-C, so the session fixtures still stop
     # modelgate, nginx and Envoy by PID instead of leaving them running.
     signal.signal(signal.SIGTERM, _interrupt)
-WORK = harness.ROOT / "e2e" / ".work"
+WORK = harness.ROOT / "e2e" / (".work" if BACKEND == "sqlite" else ".work-postgres")
 
 
 @dataclass(frozen=True)
@@ -136,14 +142,40 @@ def modelgate_binary() -> Path:
     return binary
 
 
+@dataclass(frozen=True)
+class Database:
+    """The store modelgate runs on: a SQLite file, or a database on a PostgreSQL started for the
+    session (`server`)."""
+    backend: str
+    location: str
+    server: Postgres | None = None
+    name: str = "modelgate"
+
+
 @pytest.fixture(scope="session")
-def modelgate(workdir, secrets):
+def database(workdir):
+    if BACKEND == "sqlite":
+        yield Database("sqlite", str(workdir / "modelgate.sqlite"))
+        return
+    server = Postgres()
+    try:
+        yield Database("postgres", server.create_database("modelgate"), server)
+    finally:
+        server.destroy()
+
+
+@pytest.fixture(scope="session")
+def modelgate(workdir, secrets, database):
     config = workdir / "modelgate.yaml"
     shutil.copy(harness.ROOT / "e2e" / "modelgate-e2e.yaml", config)
-    server = harness.start_modelgate(modelgate_binary(), workdir, config, secrets.environment())
+    server = harness.start_modelgate(modelgate_binary(), workdir, config, secrets.environment(), database.location)
     yield server
     code = server.stop()
     assert code == 0, f"modelgate did not exit cleanly on SIGTERM ({code}):\n{server.log_tail()}"
+    if database.server is not None:
+        log = server.log.read_text(errors="replace")
+        assert database.server.password not in log and database.server.encoded_password not in log, \
+            "the database password is in modelgate's log"
 
 
 @pytest.fixture(scope="session")

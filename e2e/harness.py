@@ -110,12 +110,25 @@ def _spawn(argv: list[str], log: Path, env: dict | None = None) -> subprocess.Po
 
 # --- modelgate ---------------------------------------------------------------------------------
 
-def start_modelgate(binary: Path, workdir: Path, config: Path, env: dict[str, str]) -> Managed:
+def is_database_url(database: str) -> bool:
+    return database.startswith(("postgres://", "postgresql://"))
+
+
+def start_modelgate(binary: Path, workdir: Path, config: Path, env: dict[str, str],
+                    database: str | None = None) -> Managed:
+    """`modelgate serve` on `database`: a SQLite path (default workdir/modelgate.sqlite) or a
+    PostgreSQL URL, given as MODELGATE_DATABASE_URL so its password is not on the command line."""
     http_port, grpc_port = free_port(), free_port()
     log = workdir / "modelgate.log"
-    argv = [str(binary), "serve", "--config", str(config), "--database", str(workdir / "modelgate.sqlite"),
-            "--http", f"127.0.0.1:{http_port}", "--grpc", f"127.0.0.1:{grpc_port}"]
-    proc = _spawn(argv, log, env={**os.environ, **env})
+    database = database or str(workdir / "modelgate.sqlite")
+    env = {**os.environ, **env}
+    argv = [str(binary), "serve", "--config", str(config)]
+    if is_database_url(database):
+        env["MODELGATE_DATABASE_URL"] = database
+    else:
+        argv += ["--database", database]
+    argv += ["--http", f"127.0.0.1:{http_port}", "--grpc", f"127.0.0.1:{grpc_port}"]
+    proc = _spawn(argv, log, env=env)
     m = Managed("modelgate", proc, log, {"http": http_port, "grpc": grpc_port})
 
     def ready():
