@@ -58,6 +58,24 @@ struct AdminStoreOptions: ParsableArguments {
     }
 }
 
+/// What every `list` command takes: the database and `--json`.
+struct ListOptions: ParsableArguments {
+    @OptionGroup var store: AdminStoreOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    /// Prints the records `fetch` returns: their admin JSON with `--json`, else a table.
+    func show<Record: AdminJSONRenderable>(
+        _ fetch: (AdminOperations) throws -> [Record], header: [String], row: (Record) -> [String]
+    ) throws {
+        let records = try store.run { operations in try fetch(operations) }
+        if json {
+            print(CLIOutput.json(records))
+        } else {
+            CLIOutput.table(header: header, rows: records.map(row))
+        }
+    }
+}
+
 /// The options keys and teams share: model list, tags, `metadata.model_config` and metadata.
 struct PolicyOptions: ParsableArguments {
     @Option(name: .customLong("model"), help: "A model group, access group or wildcard allowed (repeat; none means no limit at this level).")
@@ -129,15 +147,6 @@ enum CLIOutput {
     static func newKey(_ generated: GeneratedKey) {
         print(generated.key)
         note("\(generated.stored.keyName) token \(generated.stored.hash.hex): keep the key now, it is not shown again")
-    }
-
-    /// A listing: the records' admin JSON with `--json`, else a table.
-    static func list<Record: AdminJSONRenderable>(_ records: [Record], json: Bool, header: [String], row: (Record) -> [String]) {
-        if json {
-            print(Self.json(records))
-        } else {
-            table(header: header, rows: records.map(row))
-        }
     }
 
     /// A model list as a table cell.

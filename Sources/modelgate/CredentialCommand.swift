@@ -73,12 +73,10 @@ struct CredentialCommand: ParsableCommand {
             abstract: "List stored credentials (names and providers, never values).",
             discussion: "Examples:\n  modelgate credential list\n  modelgate credential list --json")
 
-        @OptionGroup var store: AdminStoreOptions
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var listing: ListOptions
 
         func run() throws {
-            let credentials = try store.run { try $0.listCredentials() }
-            CLIOutput.list(credentials, json: json, header: ["NAME", "PROVIDER", "VALUES"]) { credential in
+            try listing.show({ try $0.listCredentials() }, header: ["NAME", "PROVIDER", "VALUES"]) { credential in
                 [credential.name, credential.provider ?? "-",
                  credential.valueNames.map { $0.joined(separator: ",") } ?? "(cannot decrypt: check MODELGATE_SECRET_KEY)"]
             }

@@ -65,10 +65,9 @@ struct KeyCommand: ParsableCommand {
                   modelgate key list --team team-1 --json
                 """)
 
-        @OptionGroup var store: AdminStoreOptions
+        @OptionGroup var listing: ListOptions
         @Option(help: "Only this team's keys.") var team: String?
         @Option(help: "Only this user's keys.") var user: String?
-        @Flag(help: "Print JSON.") var json = false
 
         static func row(_ key: StoredKey) -> [String] {
             [String(key.hash.hex.prefix(12)), key.keyName, key.alias ?? "-", key.teamID ?? "-", key.userID ?? "-",
@@ -76,9 +75,9 @@ struct KeyCommand: ParsableCommand {
         }
 
         func run() throws {
-            let keys = try store.run { try $0.listKeys(teamID: team, userID: user) }
-            CLIOutput.list(
-                keys, json: json, header: ["TOKEN", "KEY_NAME", "ALIAS", "TEAM", "USER", "MODELS", "BLOCKED", "EXPIRES"], row: Self.row)
+            try listing.show(
+                { try $0.listKeys(teamID: team, userID: user) },
+                header: ["TOKEN", "KEY_NAME", "ALIAS", "TEAM", "USER", "MODELS", "BLOCKED", "EXPIRES"], row: Self.row)
         }
     }
 

@@ -85,8 +85,7 @@ struct TeamCommand: ParsableCommand {
             abstract: "List stored teams.",
             discussion: "Examples:\n  modelgate team list\n  modelgate team list --json")
 
-        @OptionGroup var store: AdminStoreOptions
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var listing: ListOptions
 
         static func row(_ team: StoredTeam) -> [String] {
             let modelConfig = team.metadata[PolicyMetadata.modelConfigField].map(\.jsonText) ?? "-"
@@ -94,8 +93,7 @@ struct TeamCommand: ParsableCommand {
         }
 
         func run() throws {
-            let teams = try store.run { try $0.listTeams() }
-            CLIOutput.list(teams, json: json, header: ["TEAM_ID", "ALIAS", "MODELS", "BLOCKED", "MODEL_CONFIG"], row: Self.row)
+            try listing.show({ try $0.listTeams() }, header: ["TEAM_ID", "ALIAS", "MODELS", "BLOCKED", "MODEL_CONFIG"], row: Self.row)
         }
     }
 

@@ -75,16 +75,14 @@ struct UserCommand: ParsableCommand {
             abstract: "List stored users.",
             discussion: "Example:\n  modelgate user list")
 
-        @OptionGroup var store: AdminStoreOptions
-        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var listing: ListOptions
 
         static func row(_ user: StoredUser) -> [String] {
             [user.id, user.alias ?? "-", user.email ?? "-", CLIOutput.models(user.models)]
         }
 
         func run() throws {
-            let users = try store.run { try $0.listUsers() }
-            CLIOutput.list(users, json: json, header: ["USER_ID", "ALIAS", "EMAIL", "MODELS"], row: Self.row)
+            try listing.show({ try $0.listUsers() }, header: ["USER_ID", "ALIAS", "EMAIL", "MODELS"], row: Self.row)
         }
     }
 }
