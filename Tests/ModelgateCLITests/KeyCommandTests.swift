@@ -1,4 +1,5 @@
 import Foundation
+import ModelgateTestSupport
 import Testing
 
 /// Runs the admin commands against a temporary database and checks their effect the way a user
@@ -13,14 +14,16 @@ struct AdminCLI {
         """
 
     let directory: URL
+    /// A SQLite file in `directory`, or a fresh PostgreSQL database (`TestBackend`).
+    let database: String
     var environment: [String: String] = [:]
 
     init() throws {
         directory = try CLI.temporaryDirectory()
+        database = try TestBackend.freshDatabase(sqlitePath: directory.appendingPathComponent("policy.sqlite").path)
         try Self.config.write(to: configFile, atomically: true, encoding: .utf8)
     }
 
-    var database: String { directory.appendingPathComponent("policy.sqlite").path }
     var configFile: URL { directory.appendingPathComponent("config.yaml") }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }

@@ -5,14 +5,8 @@ import Synchronization
 import ModelgateTestSupport
 @testable import ModelgateStore
 
-/// Which database the store suite runs against: SQLite by default; PostgreSQL with
-/// `MODELGATE_TEST_BACKEND=postgres` (a real server from `PostgresCluster`, a fresh database
-/// per test). The same tests run on both; those that read SQLite's files are SQLite-only.
-/// Asked for PostgreSQL without a server, every test fails (never a silent SQLite run).
-enum TestBackend {
-    static let postgres = ProcessInfo.processInfo.environment["MODELGATE_TEST_BACKEND"] == "postgres"
-    static var sqlite: Bool { !postgres }
-}
+/// SQLite by default, PostgreSQL with `MODELGATE_TEST_BACKEND=postgres` (ModelgateTestSupport).
+typealias TestBackend = ModelgateTestSupport.TestBackend
 
 /// A fresh directory under the system temp dir, removed by `cleanup()`, and a fresh database
 /// (a file in it, or a new PostgreSQL database).
@@ -24,14 +18,7 @@ struct TemporaryDirectory {
     init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("modelgate-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        if TestBackend.postgres {
-            guard let cluster = PostgresCluster.shared else {
-                throw FixtureError("MODELGATE_TEST_BACKEND=postgres: \(PostgresCluster.skipMessage)")
-            }
-            databasePath = try cluster.createDatabase()
-        } else {
-            databasePath = url.appendingPathComponent("modelgate.sqlite").path
-        }
+        databasePath = try TestBackend.freshDatabase(sqlitePath: url.appendingPathComponent("modelgate.sqlite").path)
     }
 
     func cleanup() { try? FileManager.default.removeItem(at: url) }
