@@ -13,20 +13,12 @@ public struct DatabaseFailure: Error, CustomStringConvertible, Sendable {
     /// false when the server answered with an error (authentication, missing database, a query).
     public let isConnectivity: Bool
 
-    public init(endpoint: String, reason: String, isConnectivity: Bool) {
-        self.endpoint = endpoint
-        self.reason = reason
-        self.isConnectivity = isConnectivity
-    }
-
-    /// Classifies `error` from postgres-nio, NIO or NIOSSL for the server of `url`.
-    public init(_ error: any Error, url: DatabaseURL) {
-        let (reason, connectivity) = Self.classify(error)
-        self.init(endpoint: url.endpoint, reason: Self.scrub(reason, password: url.password),
-                  isConnectivity: connectivity)
-    }
-
     public var description: String { "database \(endpoint): \(reason)" }
+
+    /// No connection to the server of `url` could be had, for no reason known yet.
+    public static func unavailable(_ url: DatabaseURL) -> DatabaseFailure {
+        DatabaseFailure(endpoint: url.endpoint, reason: "unavailable", isConnectivity: true)
+    }
 
     /// The SQLSTATE of a server error, if `error` is one.
     public static func sqlState(of error: any Error) -> String? {
@@ -111,5 +103,13 @@ public struct DatabaseFailure: Error, CustomStringConvertible, Sendable {
     private static func scrub(_ text: String, password: String?) -> String {
         guard let password, password.count >= 3 else { return text }
         return text.replacingOccurrences(of: password, with: "***")
+    }
+}
+
+extension DatabaseFailure {
+    /// Classifies `error` from postgres-nio, NIO or NIOSSL for the server of `url`.
+    public init(_ error: any Error, url: DatabaseURL) {
+        let (reason, connectivity) = Self.classify(error)
+        self.init(endpoint: url.endpoint, reason: Self.scrub(reason, password: url.password), isConnectivity: connectivity)
     }
 }

@@ -70,7 +70,7 @@ final class PostgresLink: Sendable {
         }
         if let existing { return existing }
         guard attempt else {
-            throw state.withLock { $0.lastFailure } ?? DatabaseFailure(endpoint: url.endpoint, reason: "unavailable", isConnectivity: true)
+            throw state.withLock { $0.lastFailure } ?? DatabaseFailure.unavailable(url)
         }
         do {
             let connection = try PostgresConnection.connect(
