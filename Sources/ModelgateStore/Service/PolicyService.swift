@@ -57,10 +57,7 @@ public final class PolicyService: Sendable {
         self.configPath = configPath
         self.environment = environment
         self.logger = logger
-        let config = try configPath.map { try Self.loadConfig(at: $0, environment: environment, logger: logger) } ?? GatewayConfig()
-        if configPath == nil {
-            logger.notice("no config file: the model catalog is empty and every model request is denied")
-        }
+        let config = try Self.startingConfig(at: configPath, environment: environment, logger: logger)
         configMasterKey = config.masterKey
         readOnlyHealth = nil
         let storage = try DatabaseArgument.open(database, logger: logger, waitUpTo: waitForDatabase)
@@ -117,10 +114,7 @@ public final class PolicyService: Sendable {
         self.configPath = configPath
         self.environment = environment
         self.logger = logger
-        let config = try configPath.map { try Self.loadConfig(at: $0, environment: environment, logger: logger) } ?? GatewayConfig()
-        if configPath == nil {
-            logger.notice("no config file: the model catalog is empty and every model request is denied")
-        }
+        let config = try Self.startingConfig(at: configPath, environment: environment, logger: logger)
         configMasterKey = config.masterKey
         readOnlyHealth = DatabaseHealth()
         storage = nil
@@ -186,6 +180,15 @@ public final class PolicyService: Sendable {
     /// True once config and database are loaded (readiness). `init` either loads both or
     /// throws, so a constructed service is ready.
     public var isReady: Bool { holder.snapshot.generation > 0 }
+
+    /// The config at start: the file's, or an empty one (said once in the log).
+    static func startingConfig(at path: String?, environment: [String: String], logger: Logger) throws -> GatewayConfig {
+        guard let path else {
+            logger.notice("no config file: the model catalog is empty and every model request is denied")
+            return GatewayConfig()
+        }
+        return try loadConfig(at: path, environment: environment, logger: logger)
+    }
 
     static func loadConfig(at path: String, environment: [String: String], logger: Logger) throws -> GatewayConfig {
         let text: String
