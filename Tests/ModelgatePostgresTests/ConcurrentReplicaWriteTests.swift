@@ -9,17 +9,10 @@ import Testing
 struct ConcurrentReplicaWriteTests {
     @Test("the same key written on two replicas at once: honest answers, no replica diverges")
     func sameKeyAtOnce() async throws {
-        let cluster = try PostgresCluster()
-        defer { cluster.stop(immediate: true) }
-        let url = try cluster.createDatabase(prefix: "concurrent")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("modelgate-concurrent-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let configFile = folder.appendingPathComponent("config.yaml")
-        try Data(ReplicaTests.config.utf8).write(to: configFile)
-        let replicas = try (0..<3).map { try Replica.start(index: $0, url: url, config: configFile, folder: folder) }
-        defer { for replica in replicas { replica.send(SIGKILL) } }
-        for replica in replicas { try await replica.waitReady() }
+        let fleet = try ReplicaFleet(count: 3)
+        defer { fleet.close() }
+        let replicas = fleet.replicas
+        try await fleet.waitReady()
         let (a, b) = (replicas[0], replicas[1])
         let key = try #require(try await a.admin("/key/generate", #"{"models": ["gpt-4o"]}"#).json["key"] as? String)
 

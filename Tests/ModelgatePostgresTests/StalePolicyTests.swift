@@ -9,17 +9,10 @@ import Testing
 struct StalePolicyTests {
     @Test("past max_policy_staleness_seconds without the database checks are 503 policy_stale; its return lifts it")
     func stale() async throws {
-        let cluster = try PostgresCluster()
-        defer { cluster.stop(immediate: true) }
-        let url = try cluster.createDatabase(prefix: "stale")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("modelgate-stale-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let configFile = folder.appendingPathComponent("config.yaml")
-        try Data((ReplicaTests.config + "\nmodelgate_settings:\n  max_policy_staleness_seconds: 2\n").utf8).write(to: configFile)
-        let replica = try Replica.start(index: 0, url: url, config: configFile, folder: folder)
-        defer { replica.send(SIGKILL) }
-        try await replica.waitReady()
+        let fleet = try ReplicaFleet(count: 1, extraConfig: "modelgate_settings:\n  max_policy_staleness_seconds: 2\n")
+        defer { fleet.close() }
+        let (cluster, replica) = (fleet.cluster, fleet.replicas[0])
+        try await fleet.waitReady()
         let key = try #require(try await replica.admin("/key/generate", #"{"models": ["gpt-4o"]}"#).json["key"] as? String)
         #expect(try await replica.check(key: key, model: "gpt-4o") == 200)
 
