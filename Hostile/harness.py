@@ -81,7 +81,7 @@ class Service:
     workdir: Path
     config: Path | None
     env: dict[str, str]
-    database: Path | None = None
+    database: Path | str | None = None   # a SQLite path, or a PostgreSQL URL (given as MODELGATE_DATABASE_URL)
     extra: list[str] = field(default_factory=list)
     nofile: int | None = None
     user: str | None = None
@@ -102,8 +102,13 @@ class Service:
     def stderr_path(self) -> Path:
         return self.workdir / f"stderr.{self.starts}.log"
 
+    @property
+    def database_url(self) -> str | None:
+        text = str(self.database)
+        return text if text.startswith(("postgres://", "postgresql://")) else None
+
     def argv(self) -> list[str]:
-        argv = [str(binary()), "serve", "--database", str(self.database),
+        argv = [str(binary()), "serve"] + ([] if self.database_url else ["--database", str(self.database)]) + [
                 "--http", f"127.0.0.1:{self.http_port}", "--grpc", f"127.0.0.1:{self.grpc_port}"]
         if self.config:
             argv += ["--config", str(self.config)]
@@ -124,6 +129,8 @@ class Service:
 
         env = {k: v for k, v in os.environ.items() if not k.startswith("MODELGATE_")}
         env.update(self.env)
+        if self.database_url:
+            env["MODELGATE_DATABASE_URL"] = self.database_url
         self.proc = subprocess.Popen(argv, stdout=open(self.stdout_path, "wb"), stderr=open(self.stderr_path, "wb"),
                                      stdin=subprocess.DEVNULL, env=env, preexec_fn=preexec)
         return self.proc

@@ -6,7 +6,11 @@ A value may appear only where the contract puts it: a generated key in the one r
 creates it, a provider credential in the /check allow headers that inject it, and a value the
 request itself carried, echoed to that same caller (`/key/info?key=`). Anywhere else it is a leak.
 
-Run: python3 Hostile/secret_leaks.py [WORKDIR]
+With --postgres, modelgate runs on a PostgreSQL started for the run (e2e/postgres.py): its
+password is one more planted value, and the search covers pg_dump, the server's log and its
+data files (heap and write-ahead log) instead of the SQLite files.
+
+Run: python3 Hostile/secret_leaks.py [--postgres] [WORKDIR]
 """
 
 import hashlib
@@ -21,7 +25,9 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from harness import Report, Service, check, request  # noqa: E402
+from e2e.postgres import Postgres  # noqa: E402
 
 
 def planted(prefix: str) -> str:
@@ -46,14 +52,32 @@ ALL_VALUES: list[str] = []
 
 
 def main() -> int:
-    workdir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="modelgate-secrets-"))
-    report = Report("secrets")
+    arguments = sys.argv[1:]
+    postgres = arguments[:1] == ["--postgres"]
+    arguments = arguments[1:] if postgres else arguments
+    workdir = Path(arguments[0]) if arguments else Path(tempfile.mkdtemp(prefix="modelgate-secrets-"))
+    if not postgres:
+        return sweep(workdir, None)
+    server = Postgres()
+    try:
+        return sweep(workdir, server)
+    finally:
+        server.destroy()
+
+
+def sweep(workdir: Path, server: Postgres | None) -> int:
+    report = Report("secrets" if server is None else "secrets-postgres")
     master, secret_key = planted("sk-master"), planted("secret-key-material")
     provider_env, admin_credential = planted("prov-env"), planted("prov-admin")
     static_key, wrong_key, wrong_master = planted("sk-static"), planted("sk-wrong"), planted("sk-badmaster")
     fixed = {"master key": master, "MODELGATE_SECRET_KEY": secret_key, "provider key (env)": provider_env,
              "provider key (admin credential)": admin_credential, "static virtual key": static_key,
              "unknown key a client sent": wrong_key, "wrong master key": wrong_master}
+    database = None
+    if server is not None:
+        database = server.create_database("secrets")
+        fixed["database password"] = server.password
+        fixed["database password (percent-encoded)"] = server.encoded_password
     ALL_VALUES.extend(fixed.values())
     generated: dict[str, str] = {}
 
@@ -73,7 +97,7 @@ keys:
 """)
     env = {"MODELGATE_MASTER_KEY": master, "MODELGATE_SECRET_KEY": secret_key,
            "SECRETS_PROVIDER_KEY": provider_env, "SECRETS_STATIC_KEY": static_key}
-    svc = Service(workdir, config, env, extra=["--log-level", "debug", "--log-format", "json"])
+    svc = Service(workdir, config, env, database=database, extra=["--log-level", "debug", "--log-format", "json"])
     svc.start()
     ex = Exchanges()
     port = lambda: svc.http_port  # noqa: E731
@@ -163,8 +187,9 @@ keys:
     # copied as the crash left them: the write-ahead log still holds the latest pages then.
     svc.kill9()
     crashed = {p.name: p.read_bytes() for p in sorted(workdir.glob("modelgate.sqlite*"))}
-    report.ok(any(name.endswith("-wal") and data for name, data in crashed.items()),
-              "the crash left a write-ahead log to search", str(sorted(crashed)))
+    if server is None:
+        report.ok(any(name.endswith("-wal") and data for name, data in crashed.items()),
+                  "the crash left a write-ahead log to search", str(sorted(crashed)))
     svc.extra = ["--log-level", "debug"]
     svc.start()
     exercise("after kill -9")
@@ -173,16 +198,28 @@ keys:
 
     # Everything the service wrote or kept.
     sources: list[tuple[str, str, set[str]]] = [(f"log {p.name}", p.read_text(errors="replace"), set()) for p in sorted(workdir.glob("std*.log"))]
-    dump = "\n".join(sqlite3.connect(str(svc.database)).iterdump())
-    sources.append(("database dump (iterdump)", dump, set()))
-    if shutil.which("sqlite3"):
-        cli = subprocess.run(["sqlite3", str(svc.database), ".dump"], capture_output=True, text=True, errors="replace")
-        report.ok(cli.returncode == 0 and "CREATE TABLE" in cli.stdout, "sqlite3 .dump read the database", cli.stderr[:200])
-        sources.append(("database dump (sqlite3 .dump)", cli.stdout, set()))
-    for p in sorted(workdir.glob("modelgate.sqlite*")):
-        sources.append((f"database file {p.name}", p.read_bytes().decode("latin-1"), set()))
-    for name, data in crashed.items():
-        sources.append((f"database file {name} as kill -9 left it", data.decode("latin-1"), set()))
+    if server is None:
+        dump = "\n".join(sqlite3.connect(str(svc.database)).iterdump())
+        sources.append(("database dump (iterdump)", dump, set()))
+        if shutil.which("sqlite3"):
+            cli = subprocess.run(["sqlite3", str(svc.database), ".dump"], capture_output=True, text=True, errors="replace")
+            report.ok(cli.returncode == 0 and "CREATE TABLE" in cli.stdout, "sqlite3 .dump read the database", cli.stderr[:200])
+            sources.append(("database dump (sqlite3 .dump)", cli.stdout, set()))
+        for p in sorted(workdir.glob("modelgate.sqlite*")):
+            sources.append((f"database file {p.name}", p.read_bytes().decode("latin-1"), set()))
+        for name, data in crashed.items():
+            sources.append((f"database file {name} as kill -9 left it", data.decode("latin-1"), set()))
+    else:
+        dump = server.dump("secrets")
+        report.ok("CREATE TABLE" in dump, "pg_dump read the database")
+        sources.append(("database dump (pg_dump)", dump, set()))
+        sources.append(("PostgreSQL's server log", server.log.read_text(errors="replace"), set()))
+        # Every byte the server keeps: tables and indexes (base/) and the write-ahead log (pg_wal/).
+        raw = "".join(p.read_bytes().decode("latin-1") for folder in ("base", "pg_wal")
+                      for p in sorted((server.data / folder).rglob("*")) if p.is_file())
+        report.ok(all(hashlib.sha256(k.encode()).hexdigest() in raw for k in (generated["generated key 0"], generated["generated key 2"])),
+                  "PostgreSQL's data files hold the generated keys' SHA-256 (the search reads the right bytes)")
+        sources.append(("PostgreSQL's data files (base/, pg_wal/)", raw, set()))
     sources += ex.items
 
     values = dict(fixed)
