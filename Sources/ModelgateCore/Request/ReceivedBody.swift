@@ -68,9 +68,8 @@ public struct ReceivedBody: Sendable, Equatable {
     /// - Over `maxBodyBytes` (received, or announced) → `tooLarge`; checked before the partial
     ///   flag, since a prefix over the limit proves the whole body is.
     /// - Marked partial, timed out, an announced length that is unreadable, repeated with
-    ///   different values, or different from the exact bytes received, a body of exactly
-    ///   `maxBodyBytes` with no length announced, or a body announced (`receivedSize` other
-    ///   than 0, -1 included) but none forwarded → `incomplete`.
+    ///   different values, or different from the exact bytes received, or a body announced
+    ///   (`receivedSize` other than 0, -1 included) but none forwarded → `incomplete`.
     public func requestBody(maxBodyBytes: Int) -> RequestBody {
         let received: [UInt8]
         switch bytes {
@@ -82,11 +81,7 @@ public struct ReceivedBody: Sendable, Equatable {
         if partial { return .incomplete }
         switch Self.announcedLength(announcedLengths) {
         case .none:
-            // Envoy marks a body it cut at `max_request_bytes` as partial only when it had
-            // buffered more than that; one cut exactly at the limit comes marked "false". With
-            // the limits set alike (docs/proxies.md), a body of exactly `maxBodyBytes` that no
-            // length vouches for may be a prefix.
-            if received.count == maxBodyBytes { return .incomplete }
+            break
         case .unreadable:
             return .incomplete
         case .length(let length):

@@ -40,16 +40,6 @@ import Testing
         #expect(ReceivedBody(.received([]), announcedLengths: ["4096"]).requestBody(maxBodyBytes: 1024) == .tooLarge)
     }
 
-    /// Envoy marks a body cut exactly at `max_request_bytes` "false" (it marks "true" only past
-    /// it): without a length vouching for it, a body of exactly the limit may be a prefix.
-    @Test func aBodyOfExactlyTheLimitNeedsALength() {
-        let full = [UInt8](repeating: 0x78, count: 64)
-        #expect(ReceivedBody(.received(full)).requestBody(maxBodyBytes: 64) == .incomplete)
-        #expect(ReceivedBody(.received(full), announcedLengths: ["64"]).requestBody(maxBodyBytes: 64) == .complete(full))
-        #expect(ReceivedBody(.received(full), announcedLengths: ["90"]).requestBody(maxBodyBytes: 64) == .tooLarge)
-        #expect(ReceivedBody(.received(Array(full.dropLast()))).requestBody(maxBodyBytes: 64) == .complete(Array(full.dropLast())))
-    }
-
     @Test func inexactBytesAreNotComparedWithTheAnnouncedLength() {
         #expect(ReceivedBody(.received(Self.abc), exact: false, announcedLengths: ["5"]).requestBody(maxBodyBytes: 100) == .complete(Self.abc))
         // But no bytes at all for an announced body is never complete.
