@@ -112,6 +112,9 @@ struct ReplicaTests {
         replicas[2] = again
         try await again.waitReady()
         #expect(try await again.check(key: key, model: "other") == 200)
+        // Deleting the team takes its keys with it, on every replica.
+        #expect(try await b.admin("/team/delete", #"{"team_ids": ["t1"]}"#).status == 200)
+        try await inForce(key, model: "other", on: [a, again], status: 401)
 
         // The password is in no log line, metric, health answer or error.
         let password = cluster.password
