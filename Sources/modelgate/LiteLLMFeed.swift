@@ -12,14 +12,14 @@ extension LiteLLMDelta {
     /// The delta as policy changes, applied to the snapshot as one batch.
     var policyChanges: [PolicyChange] {
         var changes: [PolicyChange] = []
-        changes += upsertedTeams.map { .teamUpserted($0) }
-        changes += deletedTeams.map { .teamDeleted(id: $0) }
-        changes += upsertedUsers.map { .userUpserted($0) }
-        changes += deletedUsers.map { .userDeleted(id: $0) }
-        changes += upsertedCredentials.map { .credentialUpserted($0) }
-        changes += deletedCredentials.map { .credentialDeleted(name: $0) }
-        changes += upsertedKeys.map { .keyUpserted($0) }
-        changes += deletedKeys.map { .keyDeleted($0) }
+        changes += teams.upserted.map { .teamUpserted($0) }
+        changes += teams.deleted.map { .teamDeleted(id: $0) }
+        changes += users.upserted.map { .userUpserted($0) }
+        changes += users.deleted.map { .userDeleted(id: $0) }
+        changes += credentials.upserted.map { .credentialUpserted($0) }
+        changes += credentials.deleted.map { .credentialDeleted(name: $0) }
+        changes += keys.upserted.map { .keyUpserted($0) }
+        changes += keys.deleted.map { .keyDeleted($0) }
         if let deployments { changes.append(.deploymentsReplaced(deployments)) }
         return changes
     }

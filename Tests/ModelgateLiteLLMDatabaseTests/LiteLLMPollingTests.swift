@@ -19,15 +19,15 @@ struct LiteLLMPollingTests {
 
         mutating func apply(_ delta: LiteLLMDelta) {
             var keys = Dictionary(parts.keys.map { ($0.hash, $0) }, uniquingKeysWith: { _, last in last })
-            for hash in delta.deletedKeys { keys[hash] = nil }
-            for key in delta.upsertedKeys { keys[key.hash] = key }
+            for hash in delta.keys.deleted { keys[hash] = nil }
+            for key in delta.keys.upserted { keys[key.hash] = key }
             parts.keys = Array(keys.values)
             var teams = Dictionary(parts.teams.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
-            for id in delta.deletedTeams { teams[id] = nil }
-            for team in delta.upsertedTeams { teams[team.id] = team }
+            for id in delta.teams.deleted { teams[id] = nil }
+            for team in delta.teams.upserted { teams[team.id] = team }
             parts.teams = Array(teams.values)
             var users = Dictionary(parts.users.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
-            for user in delta.upsertedUsers { users[user.id] = user }
+            for user in delta.users.upserted { users[user.id] = user }
             parts.users = Array(users.values)
             if let deployments = delta.deployments { parts.deployments = deployments }
         }
@@ -162,10 +162,10 @@ struct LiteLLMPolicySourceTests {
         let key = scenario.keys["mini"]!
         try scenario.send(["op": "update_key", "key": key, "fields": ["blocked": true]])
         let deadline = ContinuousClock.now + .seconds(3)
-        while ContinuousClock.now < deadline, !deliveries.all.contains(where: { $0.upsertedKeys.contains { $0.hash == KeyHash(hashing: key) && $0.blocked } }) {
+        while ContinuousClock.now < deadline, !deliveries.all.contains(where: { $0.keys.upserted.contains { $0.hash == KeyHash(hashing: key) && $0.blocked } }) {
             try await Task.sleep(for: .milliseconds(20))
         }
-        #expect(deliveries.all.contains { $0.upsertedKeys.contains { $0.hash == KeyHash(hashing: key) && $0.blocked } })
+        #expect(deliveries.all.contains { $0.keys.upserted.contains { $0.hash == KeyHash(hashing: key) && $0.blocked } })
         #expect(deliveries.failed.isEmpty)
         // A second of quiet spans a reconciliation: nothing changed, so nothing is delivered.
         let delivered = deliveries.all.count

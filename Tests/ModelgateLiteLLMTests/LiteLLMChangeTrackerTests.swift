@@ -37,18 +37,18 @@ import Testing
     @Test func anUnchangedPollChangesNothing() {
         var tracker = Self.tracker()
         var poll = LiteLLMPoll()
-        poll.deprecatedKeys = [LiteLLMDeprecatedKeyRow(token: Self.token("sk-a-old"), activeToken: Self.token("sk-a"), revokeAt: Self.at(1000))]
+        poll.rows.deprecatedKeys = [LiteLLMDeprecatedKeyRow(token: Self.token("sk-a-old"), activeToken: Self.token("sk-a"), revokeAt: Self.at(1000))]
         #expect(tracker.apply(poll).isEmpty)
     }
 
     @Test func anUpdatedActiveKeyCarriesItsRotatedKeyAlong() {
         var tracker = Self.tracker()
         var poll = LiteLLMPoll()
-        poll.changedKeys = [LiteLLMKeyRow(token: Self.token("sk-a"), keyAlias: "a", models: ["n"], updatedAt: Self.at(200))]
-        poll.deprecatedKeys = [LiteLLMDeprecatedKeyRow(token: Self.token("sk-a-old"), activeToken: Self.token("sk-a"), revokeAt: Self.at(1000))]
+        poll.rows.keys = [LiteLLMKeyRow(token: Self.token("sk-a"), keyAlias: "a", models: ["n"], updatedAt: Self.at(200))]
+        poll.rows.deprecatedKeys = [LiteLLMDeprecatedKeyRow(token: Self.token("sk-a-old"), activeToken: Self.token("sk-a"), revokeAt: Self.at(1000))]
         let delta = tracker.apply(poll)
-        #expect(Set(delta.upsertedKeys.map(\.hash)) == [KeyHash(hashing: "sk-a"), KeyHash(hashing: "sk-a-old")])
-        #expect(delta.upsertedKeys.allSatisfy { $0.models == ["n"] })
+        #expect(Set(delta.keys.upserted.map(\.hash)) == [KeyHash(hashing: "sk-a"), KeyHash(hashing: "sk-a-old")])
+        #expect(delta.keys.upserted.allSatisfy { $0.models == ["n"] })
         #expect(tracker.keysSeen == 200)
     }
 
@@ -59,41 +59,41 @@ import Testing
         poll.deletedTeamIDs = ["t", "never-seen"]
         var delta = tracker.apply(poll)
         // The rotation row left the table (revoked), sk-b was archived.
-        #expect(Set(delta.deletedKeys) == [KeyHash(hashing: "sk-b"), KeyHash(hashing: "sk-a-old")])
-        #expect(delta.deletedTeams == ["t"])
+        #expect(Set(delta.keys.deleted) == [KeyHash(hashing: "sk-b"), KeyHash(hashing: "sk-a-old")])
+        #expect(delta.teams.deleted == ["t"])
 
         poll = LiteLLMPoll()
         poll.allTokens = []
         delta = tracker.apply(poll)
-        #expect(delta.deletedKeys == [KeyHash(hashing: "sk-a")])
+        #expect(delta.keys.deleted == [KeyHash(hashing: "sk-a")])
         #expect(tracker.apply(poll).isEmpty)
     }
 
     @Test func aDamagedRowIsADeleteAndAProblem() {
         var tracker = Self.tracker()
         var poll = LiteLLMPoll()
-        poll.changedKeys = [LiteLLMKeyRow(token: Self.token("sk-a"), keyAlias: "a", metadata: "not json", updatedAt: Self.at(300))]
-        poll.deprecatedKeys = [LiteLLMDeprecatedKeyRow(token: Self.token("sk-a-old"), activeToken: Self.token("sk-a"), revokeAt: Self.at(1000))]
+        poll.rows.keys = [LiteLLMKeyRow(token: Self.token("sk-a"), keyAlias: "a", metadata: "not json", updatedAt: Self.at(300))]
+        poll.rows.deprecatedKeys = [LiteLLMDeprecatedKeyRow(token: Self.token("sk-a-old"), activeToken: Self.token("sk-a"), revokeAt: Self.at(1000))]
         let delta = tracker.apply(poll)
-        #expect(delta.deletedKeys.contains(KeyHash(hashing: "sk-a")))
-        #expect(delta.deletedKeys.contains(KeyHash(hashing: "sk-a-old")))
+        #expect(delta.keys.deleted.contains(KeyHash(hashing: "sk-a")))
+        #expect(delta.keys.deleted.contains(KeyHash(hashing: "sk-a-old")))
         #expect(delta.problems.count >= 1)
     }
 
     @Test func modelsAndCredentialsAreComparedWhole() {
         var tracker = Self.tracker()
         var poll = LiteLLMPoll()
-        poll.deprecatedKeys = [LiteLLMDeprecatedKeyRow(token: Self.token("sk-a-old"), activeToken: Self.token("sk-a"), revokeAt: Self.at(1000))]
-        poll.models = [LiteLLMModelRow(modelID: "m", modelName: "g", litellmParams: #"{"model":"x"}"#)]
-        poll.credentials = [LiteLLMCredentialRow(credentialName: "c", credentialValues: #"{"api_key":"x"}"#)]
+        poll.rows.deprecatedKeys = [LiteLLMDeprecatedKeyRow(token: Self.token("sk-a-old"), activeToken: Self.token("sk-a"), revokeAt: Self.at(1000))]
+        poll.rows.models = [LiteLLMModelRow(modelID: "m", modelName: "g", litellmParams: #"{"model":"x"}"#)]
+        poll.rows.credentials = [LiteLLMCredentialRow(credentialName: "c", credentialValues: #"{"api_key":"x"}"#)]
         var delta = tracker.apply(poll)
         #expect(delta.deployments?.count == 1)
-        #expect(delta.upsertedCredentials.map(\.name) == ["c"])
-        poll.models = []
-        poll.credentials = []
+        #expect(delta.credentials.upserted.map(\.name) == ["c"])
+        poll.rows.models = []
+        poll.rows.credentials = []
         delta = tracker.apply(poll)
         #expect(delta.deployments?.isEmpty == true)
-        #expect(delta.deletedCredentials == ["c"])
+        #expect(delta.credentials.deleted == ["c"])
     }
 
     @Test func reconciliationRemovesWhatWasDeletedByHand() {
@@ -101,10 +101,10 @@ import Testing
             keys: [LiteLLMKeyRow(token: Self.token("sk-a"), updatedAt: Self.at(1)), LiteLLMKeyRow(token: Self.token("sk-b"), updatedAt: Self.at(1))],
             teams: [LiteLLMTeamRow(teamID: "t")], users: [LiteLLMUserRow(userID: "u", models: ["m"])]))
         let delta = tracker.reconcile(LiteLLMContents(keys: [LiteLLMKeyRow(token: Self.token("sk-a"), updatedAt: Self.at(1))]))
-        #expect(delta.deletedKeys == [KeyHash(hashing: "sk-b")])
-        #expect(delta.deletedTeams == ["t"])
-        #expect(delta.deletedUsers == ["u"])
-        #expect(delta.upsertedKeys.isEmpty)
+        #expect(delta.keys.deleted == [KeyHash(hashing: "sk-b")])
+        #expect(delta.teams.deleted == ["t"])
+        #expect(delta.users.deleted == ["u"])
+        #expect(delta.keys.upserted.isEmpty)
         #expect(tracker.reconcile(LiteLLMContents(keys: [LiteLLMKeyRow(token: Self.token("sk-a"), updatedAt: Self.at(1))])).isEmpty)
     }
 }

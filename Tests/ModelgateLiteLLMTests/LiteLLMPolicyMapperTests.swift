@@ -23,7 +23,7 @@ import Testing
         let mapper = Self.mapper(salt: nil)
         let row = LiteLLMKeyRow(
             token: Self.token.uppercased(), keyAlias: "alpha", models: ["gpt-4o-mini"], teamID: "t", userID: "u",
-            blocked: nil, expires: Self.now, metadata: #"{"tags":["prod"],"model_config":{"defaultconfig":{"bedrock":{"litellm_credentials":"c1"}}},"other":1}"#)
+            expires: Self.now, metadata: #"{"tags":["prod"],"model_config":{"defaultconfig":{"bedrock":{"litellm_credentials":"c1"}}},"other":1}"#)
         let key = try mapper.key(row).get()
         #expect(key.hash == KeyHash(hashing: "sk-alpha"))
         #expect(key.blocked == false)

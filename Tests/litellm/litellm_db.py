@@ -116,7 +116,7 @@ def apply_migrations(url: str) -> int:
 
 # The tables modelgate reads (README "Bolt onto LiteLLM" grants SELECT on exactly these).
 READ_TABLES = ("LiteLLM_VerificationToken", "LiteLLM_DeprecatedVerificationToken", "LiteLLM_DeletedVerificationToken",
-               "LiteLLM_TeamTable", "LiteLLM_DeletedTeamTable", "LiteLLM_UserTable", "LiteLLM_OrganizationTable",
+               "LiteLLM_TeamTable", "LiteLLM_DeletedTeamTable", "LiteLLM_UserTable",
                "LiteLLM_ProxyModelTable", "LiteLLM_CredentialsTable")
 
 

@@ -41,19 +41,30 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 PASSWORD = "ro-poll-cost-pw"
 TICK = os.sysconf("SC_CLK_TCK")
 
-# The per-table poll queries (LiteLLMDatabaseReader.poll's SQL shape, watermark bound as a parameter).
+# The per-table poll queries (LiteLLMDatabaseReader.rows's SQL shape: each row as `row_to_json` of
+# the columns the row type names; the watermark bound as a parameter).
+def _rows(table: str, columns: str, where: str) -> str:
+    return f'SELECT row_to_json(r)::text FROM "{table}" t CROSS JOIN LATERAL (SELECT {columns}) r WHERE {where}'
+
+
+def _epoch(column: str) -> str:
+    return f"EXTRACT(EPOCH FROM {column})::float8 AS {column}"
+
+
+CHANGED = "t.updated_at > (to_timestamp(%(since)s) AT TIME ZONE 'UTC')"
 QUERIES = {
-    "keys changed": 'SELECT token, key_alias, models, team_id, user_id, organization_id, blocked, EXTRACT(EPOCH FROM expires)::float8, '
-                    'metadata::text, config::text, EXTRACT(EPOCH FROM updated_at)::float8, EXTRACT(EPOCH FROM created_at)::float8 '
-                    'FROM "LiteLLM_VerificationToken" WHERE updated_at > (to_timestamp(%(since)s) AT TIME ZONE \'UTC\')',
-    "teams changed": 'SELECT team_id, team_alias, organization_id, models, blocked, metadata::text, EXTRACT(EPOCH FROM updated_at)::float8 '
-                     'FROM "LiteLLM_TeamTable" WHERE updated_at > (to_timestamp(%(since)s) AT TIME ZONE \'UTC\')',
-    "users changed": 'SELECT user_id, models, EXTRACT(EPOCH FROM updated_at)::float8 FROM "LiteLLM_UserTable" '
-                     'WHERE updated_at > (to_timestamp(%(since)s) AT TIME ZONE \'UTC\')',
+    "keys changed": _rows("LiteLLM_VerificationToken",
+                          "token, key_alias, COALESCE(models, '{}') AS models, team_id, user_id, COALESCE(blocked, false) AS blocked, "
+                          f"{_epoch('expires')}, metadata::text AS metadata, config::text AS config, {_epoch('updated_at')}, "
+                          f"{_epoch('created_at')}", CHANGED),
+    "teams changed": _rows("LiteLLM_TeamTable",
+                           "team_id, team_alias, COALESCE(models, '{}') AS models, COALESCE(blocked, false) AS blocked, "
+                           f"metadata::text AS metadata, {_epoch('updated_at')}", CHANGED),
+    "users changed": _rows("LiteLLM_UserTable", f"user_id, COALESCE(models, '{{}}') AS models, {_epoch('updated_at')}", CHANGED),
     "keys deleted": 'SELECT d.token FROM "LiteLLM_DeletedVerificationToken" d WHERE d.deleted_at > (to_timestamp(%(since)s) AT TIME ZONE \'UTC\') '
                     'AND NOT EXISTS (SELECT 1 FROM "LiteLLM_VerificationToken" k WHERE k.token = d.token)',
-    "rotated keys": 'SELECT token, active_token_id, EXTRACT(EPOCH FROM revoke_at)::float8 FROM "LiteLLM_DeprecatedVerificationToken" '
-                    'WHERE revoke_at > (now() AT TIME ZONE \'UTC\')',
+    "rotated keys": _rows("LiteLLM_DeprecatedVerificationToken", f"token, active_token_id, {_epoch('revoke_at')}",
+                          "t.revoke_at > (now() AT TIME ZONE 'UTC')"),
 }
 INDEXES = ["LiteLLM_VerificationToken", "LiteLLM_UserTable", "LiteLLM_TeamTable"]
 

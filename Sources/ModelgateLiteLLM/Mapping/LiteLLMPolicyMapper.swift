@@ -110,7 +110,7 @@ public struct LiteLLMPolicyMapper: Sendable {
         }
         return .success(VirtualKey(
             hash: hash, alias: row.keyAlias, teamID: row.teamID, userID: row.userID,
-            models: Self.keyModels(row), blocked: row.blocked == true, expires: row.expires,
+            models: Self.keyModels(row), blocked: row.blocked, expires: row.expires,
             tags: metadata.tags, modelConfig: metadata.modelConfig))
     }
 

@@ -10,40 +10,40 @@ import ModelgateCore
 /// `LiteLLM_VerificationToken`, read when a key was regenerated (`needsTokenSet`): its old token
 /// left the table without an archive. Rows deleted by hand are found by `reconcile`.
 public struct LiteLLMPoll: Sendable {
-    public var changedKeys: [LiteLLMKeyRow] = []
-    public var changedTeams: [LiteLLMTeamRow] = []
-    public var changedUsers: [LiteLLMUserRow] = []
+    /// Keys, teams and users changed since the watermarks; rotated keys, models and credentials
+    /// in full.
+    public var rows = LiteLLMContents()
     /// Tokens archived in `LiteLLM_DeletedVerificationToken` and no longer in the key table.
     public var deletedKeyTokens: [String] = []
     /// Team ids archived in `LiteLLM_DeletedTeamTable` and no longer in the team table.
     public var deletedTeamIDs: [String] = []
-    public var deprecatedKeys: [LiteLLMDeprecatedKeyRow] = []
-    public var models: [LiteLLMModelRow] = []
-    public var credentials: [LiteLLMCredentialRow] = []
     public var allTokens: Set<String>?
 
     public init() {}
 }
 
+/// What changed of one kind of record: what to put in force and what to remove.
+public struct RecordChanges<Record: Sendable, ID: Sendable>: Sendable {
+    public var upserted: [Record] = []
+    public var deleted: [ID] = []
+
+    public var isEmpty: Bool { upserted.isEmpty && deleted.isEmpty }
+}
+
 /// The policy consequences of a poll: what to upsert and delete, and whether the catalog (DB
 /// models) changed. Applied to the running snapshot as one batch.
 public struct LiteLLMDelta: Sendable {
-    public var upsertedKeys: [VirtualKey] = []
-    public var deletedKeys: [KeyHash] = []
-    public var upsertedTeams: [Team] = []
-    public var deletedTeams: [String] = []
-    public var upsertedUsers: [User] = []
-    public var deletedUsers: [String] = []
-    public var upsertedCredentials: [Credential] = []
-    public var deletedCredentials: [String] = []
+    public var keys = RecordChanges<VirtualKey, KeyHash>()
+    public var teams = RecordChanges<Team, String>()
+    public var users = RecordChanges<User, String>()
+    public var credentials = RecordChanges<Credential, String>()
     /// The DB deployments, when they changed (the catalog is rebuilt from config + these).
     public var deployments: [Deployment]?
     /// One line per row that could not be used as stored (names the row, never a value).
     public var problems: [LiteLLMPolicyMapper.Problem] = []
 
     public var isEmpty: Bool {
-        upsertedKeys.isEmpty && deletedKeys.isEmpty && upsertedTeams.isEmpty && deletedTeams.isEmpty
-            && upsertedUsers.isEmpty && deletedUsers.isEmpty && upsertedCredentials.isEmpty && deletedCredentials.isEmpty && deployments == nil
+        keys.isEmpty && teams.isEmpty && users.isEmpty && credentials.isEmpty && deployments == nil
     }
 }
 
@@ -73,8 +73,7 @@ public struct LiteLLMChangeTracker: Sendable {
         for row in contents.credentials { credentials[row.credentialName] = row }
     }
 
-    /// The rows tracked now, as a full read would return them (organizations are not tracked:
-    /// no request check reads them).
+    /// The rows tracked now, as a full read would return them.
     public var contents: LiteLLMContents {
         LiteLLMContents(
             keys: Array(keys.values), deprecatedKeys: Array(deprecated.values), teams: Array(teams.values),
@@ -100,7 +99,7 @@ public struct LiteLLMChangeTracker: Sendable {
         var touchedTokens = Set<String>()
 
         // The poll window overlaps the last one: a row read again unchanged is no change.
-        for row in poll.changedKeys where keys[row.token] != row {
+        for row in poll.rows.keys where keys[row.token] != row {
             keys[row.token] = row
             keysSeen = max(keysSeen, Self.seconds(row.updatedAt))
             touchedTokens.insert(row.token)
@@ -115,7 +114,7 @@ public struct LiteLLMChangeTracker: Sendable {
             }
         }
         // Rotated keys: the table is read whole, so one that left it (revoked, deleted) is gone.
-        let rotated = Dictionary(poll.deprecatedKeys.map { ($0.token, $0) }, uniquingKeysWith: { _, last in last })
+        let rotated = Dictionary(poll.rows.deprecatedKeys.map { ($0.token, $0) }, uniquingKeysWith: { _, last in last })
         for (token, row) in deprecated where rotated[token] != row { touchedTokens.insert(token) }
         for (token, row) in rotated where deprecated[token] != row { touchedTokens.insert(token) }
         deprecated = rotated
@@ -125,41 +124,41 @@ public struct LiteLLMChangeTracker: Sendable {
         for token in touchedTokens.sorted() {
             if let row = keys[token] {
                 switch mapper.key(row) {
-                case .success(let key): delta.upsertedKeys.append(key)
+                case .success(let key): delta.keys.upserted.append(key)
                 case .failure(let problem):
                     delta.problems.append(problem)
-                    if let hash = KeyHash(hex: token.lowercased()) { delta.deletedKeys.append(hash) }
+                    if let hash = KeyHash(hex: token.lowercased()) { delta.keys.deleted.append(hash) }
                 }
             } else if let row = deprecated[token], let active = keys[row.activeToken],
                       case .success(let activeKey) = mapper.key(active),
                       case .success(let rotatedKey?) = mapper.rotatedKey(row, active: { $0 == activeKey.hash ? activeKey : nil }) {
-                delta.upsertedKeys.append(rotatedKey)
+                delta.keys.upserted.append(rotatedKey)
             } else if let hash = KeyHash(hex: token.lowercased()) {
-                delta.deletedKeys.append(hash)
+                delta.keys.deleted.append(hash)
             }
         }
 
-        for row in poll.changedTeams where teams[row.teamID] != row {
+        for row in poll.rows.teams where teams[row.teamID] != row {
             teams[row.teamID] = row
             teamsSeen = max(teamsSeen, Self.seconds(row.updatedAt))
             switch mapper.team(row) {
-            case .success(let team): delta.upsertedTeams.append(team)
+            case .success(let team): delta.teams.upserted.append(team)
             case .failure(let problem):
                 delta.problems.append(problem)
-                delta.deletedTeams.append(row.teamID)
+                delta.teams.deleted.append(row.teamID)
             }
         }
         for id in poll.deletedTeamIDs where teams.removeValue(forKey: id) != nil {
-            delta.deletedTeams.append(id)
+            delta.teams.deleted.append(id)
         }
-        for row in poll.changedUsers where users[row.userID] != row {
+        for row in poll.rows.users where users[row.userID] != row {
             users[row.userID] = row
             usersSeen = max(usersSeen, Self.seconds(row.updatedAt))
-            delta.upsertedUsers.append(mapper.user(row))
+            delta.users.upserted.append(mapper.user(row))
         }
 
-        if poll.models != models {
-            models = poll.models
+        if poll.rows.models != models {
+            models = poll.rows.models
             var deployments: [Deployment] = []
             for row in models where !row.blocked {
                 let (mapped, problem) = mapper.deployment(row)
@@ -168,13 +167,13 @@ public struct LiteLLMChangeTracker: Sendable {
             }
             delta.deployments = deployments
         }
-        let current = Dictionary(poll.credentials.map { ($0.credentialName, $0) }, uniquingKeysWith: { _, last in last })
+        let current = Dictionary(poll.rows.credentials.map { ($0.credentialName, $0) }, uniquingKeysWith: { _, last in last })
         for (name, row) in current where credentials[name] != row {
             let (mapped, problem) = mapper.credential(row)
-            delta.upsertedCredentials.append(contentsOf: mapped)
+            delta.credentials.upserted.append(contentsOf: mapped)
             if let problem { delta.problems.append(problem) }
         }
-        for name in credentials.keys where current[name] == nil { delta.deletedCredentials.append(name) }
+        for name in credentials.keys where current[name] == nil { delta.credentials.deleted.append(name) }
         credentials = current
         return delta
     }
@@ -183,21 +182,16 @@ public struct LiteLLMChangeTracker: Sendable {
     /// deleted by hand (no archive, no `updated_at`) stops counting too.
     public mutating func reconcile(_ contents: LiteLLMContents) -> LiteLLMDelta {
         var poll = LiteLLMPoll()
-        poll.changedKeys = contents.keys
+        poll.rows = contents
         poll.allTokens = Set(contents.keys.map(\.token))
-        poll.changedTeams = contents.teams
         let teamIDs = Set(contents.teams.map(\.teamID))
         poll.deletedTeamIDs = teams.keys.filter { !teamIDs.contains($0) }
-        poll.changedUsers = contents.users
-        poll.deprecatedKeys = contents.deprecatedKeys
-        poll.models = contents.models
-        poll.credentials = contents.credentials
         let userIDs = Set(contents.users.map(\.userID))
         let goneUsers = users.keys.filter { !userIDs.contains($0) }
         var delta = apply(poll)
         for id in goneUsers {
             users.removeValue(forKey: id)
-            delta.deletedUsers.append(id)
+            delta.users.deleted.append(id)
         }
         return delta
     }
