@@ -25,39 +25,33 @@ public struct DatabaseFailure: Error, CustomStringConvertible, Sendable {
         (error as? PSQLError)?.serverInfo?[.sqlState]
     }
 
+    /// postgres-nio's own error codes whose meaning is the code alone: (reason, is connectivity).
+    private static let clientReasons: [PSQLError.Code: (String, Bool)] = [
+        .sslUnsupported: ("the server does not accept TLS (sslmode asks for it)", false),
+        .failedToAddSSLHandler: ("the TLS handshake could not start", true),
+        .receivedUnencryptedDataAfterSSLRequest: ("the TLS handshake could not start", true),
+        .unsupportedAuthMechanism: ("the server asks for an authentication method modelgate does not support", false),
+        .authMechanismRequiresPassword: ("the server asks for a password and the URL gives none", false),
+        .saslError: ("SCRAM authentication failed", false),
+        .serverClosedConnection: ("the server closed the connection", true),
+        .uncleanShutdown: ("the server closed the connection", true),
+        .clientClosedConnection: ("the connection is closed", true),
+        .queryCancelled: ("the query was cancelled", true),
+    ]
+
     private static func classify(_ error: any Error) -> (String, Bool) {
         if let failure = error as? DatabaseFailure { return (failure.reason, failure.isConnectivity) }
         if let psql = error as? PSQLError {
-            switch psql.code {
-            case .server:
+            if psql.code == .server {
                 let state = psql.serverInfo?[.sqlState] ?? "?"
                 let message = psql.serverInfo?[.message] ?? "error"
                 // Class 08 (connection exception) and 57P0x (server shutting down) are outages.
                 let outage = state.hasPrefix("08") || state.hasPrefix("57P0")
                 return ("server answered \(state): \(printable(message))", outage)
-            case .connectionError:
-                if let underlying = psql.underlying { return classify(underlying) }
-                return ("connection failed", true)
-            case .sslUnsupported:
-                return ("the server does not accept TLS (sslmode asks for it)", false)
-            case .failedToAddSSLHandler, .receivedUnencryptedDataAfterSSLRequest:
-                return ("the TLS handshake could not start", true)
-            case .unsupportedAuthMechanism:
-                return ("the server asks for an authentication method modelgate does not support", false)
-            case .authMechanismRequiresPassword:
-                return ("the server asks for a password and the URL gives none", false)
-            case .saslError:
-                return ("SCRAM authentication failed", false)
-            case .serverClosedConnection, .uncleanShutdown:
-                return ("the server closed the connection", true)
-            case .clientClosedConnection:
-                return ("the connection is closed", true)
-            case .queryCancelled:
-                return ("the query was cancelled", true)
-            default:
-                if let underlying = psql.underlying { return classify(underlying) }
-                return ("\(psql.code)", true)
             }
+            if let known = clientReasons[psql.code] { return known }
+            if let underlying = psql.underlying { return classify(underlying) }
+            return (psql.code == .connectionError ? "connection failed" : "\(psql.code)", true)
         }
         if let connectionError = error as? NIOConnectionError {
             if let first = connectionError.connectionErrors.first { return classify(first.error) }

@@ -58,20 +58,34 @@ struct AdminStoreOptions: ParsableArguments {
     }
 }
 
-/// What every `list` command takes: the database and `--json`.
-struct ListOptions: ParsableArguments {
+/// The database and `--json`: what the commands that print records take.
+struct OutputOptions: ParsableArguments {
     @OptionGroup var store: AdminStoreOptions
     @Flag(help: "Print JSON.") var json = false
 
-    /// Prints the records `fetch` returns: their admin JSON with `--json`, else a table.
-    func show<Record: AdminJSONRenderable>(
-        _ fetch: (AdminOperations) throws -> [Record], header: [String], row: (Record) -> [String]
-    ) throws {
-        let records = try store.run { operations in try fetch(operations) }
-        if json {
+    /// Prints `record` as its admin JSON with `--json`, else `text`.
+    func show(_ record: some AdminJSONRenderable, else text: String) {
+        print(json ? CLIOutput.json(record) : text)
+    }
+}
+
+/// A `list` command: the records `fetch` returns, as their admin JSON with `--json`, else as
+/// a table of `header` and one `row` a record.
+protocol ListCommand: ParsableCommand {
+    associatedtype Record: AdminJSONRenderable
+    static var header: [String] { get }
+    static func row(_ record: Record) -> [String]
+    var listing: OutputOptions { get }
+    func fetch(_ operations: AdminOperations) throws -> [Record]
+}
+
+extension ListCommand {
+    func run() throws {
+        let records = try listing.store.run { try fetch($0) }
+        if listing.json {
             print(CLIOutput.json(records))
         } else {
-            CLIOutput.table(header: header, rows: records.map(row))
+            CLIOutput.table(header: Self.header, rows: records.map(Self.row))
         }
     }
 }

@@ -68,18 +68,19 @@ struct CredentialCommand: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: ListCommand {
         static let configuration = CommandConfiguration(
             abstract: "List stored credentials (names and providers, never values).",
             discussion: "Examples:\n  modelgate credential list\n  modelgate credential list --json")
+        static let header = ["NAME", "PROVIDER", "VALUES"]
 
-        @OptionGroup var listing: ListOptions
+        @OptionGroup var listing: OutputOptions
 
-        func run() throws {
-            try listing.show({ try $0.listCredentials() }, header: ["NAME", "PROVIDER", "VALUES"]) { credential in
-                [credential.name, credential.provider ?? "-",
-                 credential.valueNames.map { $0.joined(separator: ",") } ?? "(cannot decrypt: check MODELGATE_SECRET_KEY)"]
-            }
+        func fetch(_ operations: AdminOperations) throws -> [CredentialSummary] { try operations.listCredentials() }
+
+        static func row(_ credential: CredentialSummary) -> [String] {
+            [credential.name, credential.provider ?? "-",
+             credential.valueNames.map { $0.joined(separator: ",") } ?? "(cannot decrypt: check MODELGATE_SECRET_KEY)"]
         }
     }
 

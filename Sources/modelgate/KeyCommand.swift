@@ -39,7 +39,7 @@ struct KeyCommand: ParsableCommand {
         @Flag(help: "Print the /key/generate JSON instead of only the key.") var json = false
 
         func run() throws {
-            var request = KeyGenerateRequest()
+            var request = KeyGenerateRequest(key: nil)
             request.key = key
             request.alias = alias
             request.teamID = team
@@ -56,7 +56,7 @@ struct KeyCommand: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: ListCommand {
         static let configuration = CommandConfiguration(
             abstract: "List stored keys (never the keys themselves).",
             discussion: """
@@ -64,20 +64,17 @@ struct KeyCommand: ParsableCommand {
                   modelgate key list
                   modelgate key list --team team-1 --json
                 """)
+        static let header = ["TOKEN", "KEY_NAME", "ALIAS", "TEAM", "USER", "MODELS", "BLOCKED", "EXPIRES"]
 
-        @OptionGroup var listing: ListOptions
+        @OptionGroup var listing: OutputOptions
         @Option(help: "Only this team's keys.") var team: String?
         @Option(help: "Only this user's keys.") var user: String?
+
+        func fetch(_ operations: AdminOperations) throws -> [StoredKey] { try operations.listKeys(teamID: team, userID: user) }
 
         static func row(_ key: StoredKey) -> [String] {
             [String(key.hash.hex.prefix(12)), key.keyName, key.alias ?? "-", key.teamID ?? "-", key.userID ?? "-",
              CLIOutput.models(key.models), key.blocked ? "yes" : "no", key.expires.map(CLIOutput.time) ?? "never"]
-        }
-
-        func run() throws {
-            try listing.show(
-                { try $0.listKeys(teamID: team, userID: user) },
-                header: ["TOKEN", "KEY_NAME", "ALIAS", "TEAM", "USER", "MODELS", "BLOCKED", "EXPIRES"], row: Self.row)
         }
     }
 
@@ -101,22 +98,23 @@ struct KeyCommand: ParsableCommand {
         }
     }
 
-    struct Block: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Block a key: every check with it is denied key_blocked.",
-            discussion: "Example:\n  modelgate key block 3f1c…e9")
-
+    struct Block: BlockCommand {
+        static let configuration = blockConfiguration(
+            abstract: "Block a key: every check with it is denied key_blocked.", example: "modelgate key block 3f1c…e9")
+        static let blocked = true
         @OptionGroup var target: KeyTarget
-        func run() throws { try target.setBlocked(true) }
     }
 
-    struct Unblock: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Unblock a key.",
-            discussion: "Example:\n  modelgate key unblock 3f1c…e9")
-
+    struct Unblock: BlockCommand {
+        static let configuration = blockConfiguration(abstract: "Unblock a key.", example: "modelgate key unblock 3f1c…e9")
+        static let blocked = false
         @OptionGroup var target: KeyTarget
-        func run() throws { try target.setBlocked(false) }
+    }
+
+    /// `block` and `unblock`: one command, two settings.
+    protocol BlockCommand: ParsableCommand {
+        static var blocked: Bool { get }
+        var target: KeyTarget { get }
     }
 
     /// The key `block` and `unblock` act on.
@@ -129,4 +127,12 @@ struct KeyCommand: ParsableCommand {
             print("\(blocked ? "blocked" : "unblocked") \(stored.keyName) (\(stored.alias ?? stored.hash.hex))")
         }
     }
+}
+
+extension KeyCommand.BlockCommand {
+    static func blockConfiguration(abstract: String, example: String) -> CommandConfiguration {
+        CommandConfiguration(abstract: abstract, discussion: "Example:\n  " + example)
+    }
+
+    func run() throws { try target.setBlocked(Self.blocked) }
 }

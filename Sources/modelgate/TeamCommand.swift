@@ -15,6 +15,12 @@ struct TeamCommand: ParsableCommand {
     struct TeamFields: ParsableArguments {
         @Option(help: "A readable name for the team.") var alias: String?
         @OptionGroup var policy: PolicyOptions
+
+        /// Writes the options given into `request` (`--any-model` as `PolicyOptions.fill`).
+        func fill<ID>(_ request: inout TeamRequest<ID>, anyModel: Bool = false) throws {
+            request.alias = alias
+            try policy.fill(&request, anyModel: anyModel)
+        }
     }
 
     struct New: ParsableCommand {
@@ -28,20 +34,17 @@ struct TeamCommand: ParsableCommand {
                       '{"defaultconfig": {"bedrock": {"litellm_credentials": "br-2"}}}'
                 """)
 
-        @OptionGroup var store: AdminStoreOptions
+        @OptionGroup var output: OutputOptions
         @Option(name: .customLong("team-id"), help: "The team id (a UUID is generated when absent).") var teamID: String?
         @OptionGroup var fields: TeamFields
         @Flag(help: "Create the team blocked.") var blocked = false
-        @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            var request = TeamNewRequest()
-            request.teamID = teamID
-            request.alias = fields.alias
+            var request = TeamNewRequest(teamID: teamID)
             request.blocked = blocked
-            try fields.policy.fill(&request)
-            let team = try store.run { try $0.newTeam(request) }
-            print(json ? CLIOutput.json(team) : team.id)
+            try fields.fill(&request)
+            let team = try output.store.run { try $0.newTeam(request) }
+            output.show(team, else: team.id)
         }
     }
 
@@ -57,13 +60,12 @@ struct TeamCommand: ParsableCommand {
                   modelgate team update team-1 --block
                 """)
 
-        @OptionGroup var store: AdminStoreOptions
+        @OptionGroup var output: OutputOptions
         @Argument(help: "The team id.") var teamID: String
         @OptionGroup var fields: TeamFields
         @Flag(help: "Remove the team's model list (no team-level limit).") var anyModel = false
         @Flag(help: "Block the team.") var block = false
         @Flag(help: "Unblock the team.") var unblock = false
-        @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
             if block && unblock { throw ValidationError("give --block or --unblock, not both") }
@@ -72,28 +74,26 @@ struct TeamCommand: ParsableCommand {
 
         func run() throws {
             var request = TeamUpdateRequest(teamID: teamID)
-            request.alias = fields.alias
             request.blocked = block ? true : (unblock ? false : nil)
-            try fields.policy.fill(&request, anyModel: anyModel)
-            let team = try store.run { try $0.updateTeam(request) }
-            print(json ? CLIOutput.json(team) : "updated \(team.id)")
+            try fields.fill(&request, anyModel: anyModel)
+            let team = try output.store.run { try $0.updateTeam(request) }
+            output.show(team, else: "updated \(team.id)")
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: ListCommand {
         static let configuration = CommandConfiguration(
             abstract: "List stored teams.",
             discussion: "Examples:\n  modelgate team list\n  modelgate team list --json")
+        static let header = ["TEAM_ID", "ALIAS", "MODELS", "BLOCKED", "MODEL_CONFIG"]
 
-        @OptionGroup var listing: ListOptions
+        @OptionGroup var listing: OutputOptions
+
+        func fetch(_ operations: AdminOperations) throws -> [StoredTeam] { try operations.listTeams() }
 
         static func row(_ team: StoredTeam) -> [String] {
             let modelConfig = team.metadata[PolicyMetadata.modelConfigField].map(\.jsonText) ?? "-"
             return [team.id, team.alias ?? "-", CLIOutput.models(team.models), team.blocked ? "yes" : "no", modelConfig]
-        }
-
-        func run() throws {
-            try listing.show({ try $0.listTeams() }, header: ["TEAM_ID", "ALIAS", "MODELS", "BLOCKED", "MODEL_CONFIG"], row: Self.row)
         }
     }
 

@@ -9,6 +9,22 @@ struct UserCommand: ParsableCommand {
         discussion: "A key bound to a user must pass the user's model list too.",
         subcommands: [New.self, Update.self, List.self])
 
+    /// Options both `new` and `update` take.
+    struct UserFields: ParsableArguments {
+        @Option(help: "A readable name.") var alias: String?
+        @Option(help: "The user's email address.") var email: String?
+        @Option(name: .customLong("model"), help: "A model group, access group or wildcard the user's keys may call (repeat; on update, replaces the list).")
+        var models: [String] = []
+
+        /// Writes the options given into `request`; on an update `--any-model` clears the model
+        /// list and no `--model` leaves it as it is.
+        func fill(_ request: inout some UserFieldsRequest, anyModel: Bool = false) {
+            request.alias = alias
+            request.email = email
+            request.models = CLIParsing.modelList(models, any: anyModel)
+        }
+    }
+
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a user and, unless --no-key, a key for it (printed once).",
@@ -18,28 +34,16 @@ struct UserCommand: ParsableCommand {
                   modelgate user new --user-id u-2 --email a@example.com --no-key
                 """)
 
-        @OptionGroup var store: AdminStoreOptions
+        @OptionGroup var output: OutputOptions
         @Option(name: .customLong("user-id"), help: "The user id (a UUID is generated when absent).") var userID: String?
-        @Option(help: "A readable name.") var alias: String?
-        @Option(help: "The user's email address.") var email: String?
-        @Option(name: .customLong("model"), help: "A model group, access group or wildcard the user's keys may call (repeat).")
-        var models: [String] = []
+        @OptionGroup var fields: UserFields
         @Flag(help: "Do not create a key for the user.") var noKey = false
-        @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            var request = UserNewRequest()
-            request.userID = userID
-            request.alias = alias
-            request.email = email
-            request.models = models
-            request.createKey = !noKey
-            let made = try store.run { try $0.newUser(request) }
-            if json {
-                print(CLIOutput.json(made.user))
-            } else {
-                print(made.user.id)
-            }
+            var request = UserNewRequest(userID: userID, createKey: !noKey)
+            fields.fill(&request)
+            let made = try output.store.run { try $0.newUser(request) }
+            output.show(made.user, else: made.user.id)
             if let key = made.key { CLIOutput.newKey(key) }
         }
     }
@@ -51,38 +55,33 @@ struct UserCommand: ParsableCommand {
 
         @OptionGroup var store: AdminStoreOptions
         @Argument(help: "The user id.") var userID: String
-        @Option(help: "A readable name.") var alias: String?
-        @Option(help: "The user's email address.") var email: String?
-        @Option(name: .customLong("model"), help: "Replaces the user's model list (repeat).") var models: [String] = []
+        @OptionGroup var fields: UserFields
         @Flag(help: "Remove the user's model list (no user-level limit).") var anyModel = false
 
         func validate() throws {
-            if anyModel && !models.isEmpty { throw ValidationError("give --model or --any-model, not both") }
+            if anyModel && !fields.models.isEmpty { throw ValidationError("give --model or --any-model, not both") }
         }
 
         func run() throws {
             var request = UserUpdateRequest(userID: userID)
-            request.alias = alias
-            request.email = email
-            request.models = CLIParsing.modelList(models, any: anyModel)
+            fields.fill(&request, anyModel: anyModel)
             let user = try store.run { try $0.updateUser(request) }
             print("updated \(user.id)")
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: ListCommand {
         static let configuration = CommandConfiguration(
             abstract: "List stored users.",
             discussion: "Example:\n  modelgate user list")
+        static let header = ["USER_ID", "ALIAS", "EMAIL", "MODELS"]
 
-        @OptionGroup var listing: ListOptions
+        @OptionGroup var listing: OutputOptions
+
+        func fetch(_ operations: AdminOperations) throws -> [StoredUser] { try operations.listUsers() }
 
         static func row(_ user: StoredUser) -> [String] {
             [user.id, user.alias ?? "-", user.email ?? "-", CLIOutput.models(user.models)]
-        }
-
-        func run() throws {
-            try listing.show({ try $0.listUsers() }, header: ["USER_ID", "ALIAS", "EMAIL", "MODELS"], row: Self.row)
         }
     }
 }

@@ -36,8 +36,8 @@ struct PostgresStorageTests {
         defer { storage.close() }
         let cipher = try #require(CredentialCipher(secret: "a-secret-for-tests"))
         let operations = AdminOperations(storage: storage, cipher: cipher, logger: logger)
-        _ = try operations.newTeam({ var r = TeamNewRequest(); r.teamID = "t1"; r.models = ["gpt-4o"]; r.tags = ["eu"]; return r }())
-        var request = KeyGenerateRequest()
+        _ = try operations.newTeam({ var r = TeamNewRequest(teamID: nil); r.teamID = "t1"; r.models = ["gpt-4o"]; r.tags = ["eu"]; return r }())
+        var request = KeyGenerateRequest(key: nil)
         request.teamID = "t1"
         request.alias = "a"
         request.expiry = .at(Date(timeIntervalSince1970: 1_900_000_000.25))

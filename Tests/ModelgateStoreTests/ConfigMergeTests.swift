@@ -37,7 +37,7 @@ struct ConfigMergeTests {
             staticTeamIDs: { builder.configTeamIDs }, didCommit: { try builder.rebuild() })
 
         // A key may name a team the config file defines.
-        var request = KeyGenerateRequest()
+        var request = KeyGenerateRequest(key: nil)
         request.teamID = "static-team"
         let generated = try operations.generateKey(request)
         _ = try operations.addCredential(CredentialNewRequest(name: "shared", values: ["api_key": "stored-value"]))
@@ -93,7 +93,7 @@ struct ConfigMergeTests {
         let store = try DatabaseArgument.open(directory.databasePath, logger: quietLogger)
         let builder = builder(store, cipher: nil)
         let operations = AdminOperations(storage: store, cipher: nil, logger: quietLogger, didCommit: { try builder.rebuild() })
-        let generated = try operations.generateKey(KeyGenerateRequest())
+        let generated = try operations.generateKey(KeyGenerateRequest(key: nil))
         let generation = builder.holder.snapshot.generation
 
         try builder.replaceConfig(GatewayConfig())

@@ -47,7 +47,7 @@ struct IncrementalAdminTests {
         for step in 0..<150 {
             switch random.next(below: 11) {
             case 0, 1:
-                var request = KeyGenerateRequest()
+                var request = KeyGenerateRequest(key: nil)
                 request.alias = random.next(below: 2) == 0 ? "alias-\(step)" : nil
                 request.teamID = teams.randomElement(using: &random) ?? (random.next(below: 2) == 0 ? "config-only" : nil)
                 request.userID = users.randomElement(using: &random)
@@ -69,7 +69,7 @@ struct IncrementalAdminTests {
                     _ = try? operations.deleteKeys(references: [key], aliases: [])
                 }
             case 4:
-                var request = TeamNewRequest()
+                var request = TeamNewRequest(teamID: nil)
                 request.teamID = random.next(below: 3) == 0 ? "team-0" : "team-\(step)"
                 request.models = ["claude", "m\(step % 4)"]
                 if (try? operations.newTeam(request)) != nil { teams.append(request.teamID!) }
@@ -134,7 +134,7 @@ struct IncrementalAdminTests {
         let storage = try DatabaseArgument.open(directory.databasePath, logger: quietLogger)
         defer { storage.close() }
         let (builder, operations) = try Self.service(storage, cipher: nil, config: GatewayConfig())
-        let key = try operations.generateKey(KeyGenerateRequest()).key
+        let key = try operations.generateKey(KeyGenerateRequest(key: nil)).key
         await withTaskGroup(of: Void.self) { group in
             for writer in 0..<4 {
                 group.addTask {

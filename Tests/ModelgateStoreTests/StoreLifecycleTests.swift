@@ -122,7 +122,7 @@ struct StoreLifecycleTests {
         let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: quietLogger)
 
         let offline = AdminOperations(storage: try DatabaseArgument.open(directory.databasePath, logger: quietLogger), cipher: nil, logger: quietLogger)
-        var request = KeyGenerateRequest()
+        var request = KeyGenerateRequest(key: nil)
         request.alias = "from-cli"
         let generated = try offline.generateKey(request)
         #expect(service.holder.snapshot.keys[generated.stored.hash] == nil)
@@ -137,7 +137,7 @@ struct StoreLifecycleTests {
         defer { directory.cleanup() }
         let service = try PolicyService(configPath: nil, databasePath: directory.databasePath, environment: environment(), logger: quietLogger)
         let offline = AdminOperations(storage: try DatabaseArgument.open(directory.databasePath, logger: quietLogger), cipher: nil, logger: quietLogger)
-        var request = KeyGenerateRequest()
+        var request = KeyGenerateRequest(key: nil)
         request.alias = "from-cli"
         let generated = try offline.generateKey(request)
         #expect(try service.follower.catchUp() == 1)

@@ -9,8 +9,6 @@ public struct BodyFacts: Sendable, Equatable {
     /// models named inside `{"model": name, …}` entries (their own fallbacks, `extra_body.model`),
     /// recursively.
     public var fallbacks: [String] = []
-    /// Body `tags` and `metadata.tags`.
-    public var tags: [String] = []
     /// `extra_body.model` (LiteLLM merges `extra_body` into the provider request).
     public var extraBodyModels: [String] = []
     /// `tools[].model` (e.g. the `image_generation` tool on `responses`), also inside fallback entries.
@@ -23,6 +21,8 @@ public struct BodyFacts: Sendable, Equatable {
     /// (`ForbiddenParameters`); the body is otherwise read in full, so that a malformed body is
     /// still `malformed_body`.
     public var forbiddenParameter: String?
+    /// Body `tags` and `metadata.tags`.
+    public var tags: [String] = []
 
     public init(model: String? = nil, sessionModel: String? = nil, fallbacks: [String] = [], tags: [String] = []) {
         self.model = model

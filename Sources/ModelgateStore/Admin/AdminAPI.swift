@@ -169,10 +169,6 @@ extension AdminAPI {
 public struct AdminResponse: Sendable {
     public var status: Int
     public var body: String
-    public init(status: Int, body: String) {
-        self.status = status
-        self.body = body
-    }
 }
 
 /// Decoded query parameters; a parameter given twice is refused, not guessed at.

@@ -8,12 +8,6 @@ public struct AdminError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The request field at fault, when there is one (OpenAI error shape).
     public var param: String?
 
-    public init(status: Int, message: String, param: String? = nil) {
-        self.status = status
-        self.message = message
-        self.param = param
-    }
-
     public var description: String { message }
 
     static func badRequest(_ message: String, param: String? = nil) -> AdminError {

@@ -7,14 +7,14 @@ extension AdminOperations {
     public func generateKey(_ request: KeyGenerateRequest) throws(AdminError) -> GeneratedKey {
         if let supplied = request.key { try VirtualKeys.validateSupplied(supplied) }
         if let alias = request.alias { try Self.requireNonEmpty(alias, KeyField.alias) }
-        let metadata = try request.newMetadata()
+        let metadata = try request.policy.newMetadata()
         let rawKey = request.key ?? VirtualKeys.generate()
         let time = now()
         let stored = StoredKey(
             hash: KeyHash(hashing: rawKey), keyName: VirtualKeys.displayName(of: rawKey),
-            alias: request.alias, teamID: request.teamID, userID: request.userID,
-            models: request.models ?? [], blocked: request.blocked ?? false, expires: request.expiry?.date(from: time),
-            metadata: metadata, createdAt: time, updatedAt: time)
+            alias: request.alias, expires: request.expiry?.date(from: time), models: request.models ?? [],
+            userID: request.userID, teamID: request.teamID, metadata: metadata, blocked: request.blocked ?? false,
+            createdAt: time, updatedAt: time)
         try write("generate the key") { db in
             if let teamID = stored.teamID { try requireTeam(teamID, db) }
             try Self.requireUniqueAlias(stored.alias, except: nil, db)
@@ -44,7 +44,7 @@ extension AdminOperations {
             }
             if let userID = request.userID { key.userID = userID }
             if let expiry = request.expiry { key.expires = expiry.date(from: time) }
-            try request.apply(to: &key)
+            try request.policy.apply(to: &key)
             key.updatedAt = time
             try db.update(key)
             return key

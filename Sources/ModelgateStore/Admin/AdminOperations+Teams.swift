@@ -5,7 +5,7 @@ extension AdminOperations {
     /// Creates a team; its id is generated when not given.
     public func newTeam(_ request: TeamNewRequest) throws(AdminError) -> StoredTeam {
         if let teamID = request.teamID { try Self.requireNonEmpty(teamID, TeamField.id) }
-        let metadata = try request.newMetadata()
+        let metadata = try request.policy.newMetadata()
         let time = now()
         let team = StoredTeam(
             id: request.teamID ?? UUID().uuidString.lowercased(), alias: request.alias,
@@ -27,7 +27,7 @@ extension AdminOperations {
         let team: StoredTeam = try write("update the team") { db in
             var team = try Self.fetchTeam(request.teamID, db)
             if let alias = request.alias { team.alias = alias }
-            try request.apply(to: &team)
+            try request.policy.apply(to: &team)
             team.updatedAt = time
             try db.update(team)
             return team

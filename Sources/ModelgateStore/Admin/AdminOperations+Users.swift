@@ -14,8 +14,8 @@ extension AdminOperations {
         let generated = key.map { raw in
             GeneratedKey(key: raw, stored: StoredKey(
                 hash: KeyHash(hashing: raw), keyName: VirtualKeys.displayName(of: raw), alias: request.keyAlias,
-                teamID: nil, userID: user.id, models: [], blocked: false,
-                expires: request.expiry.date(from: time), metadata: [:], createdAt: time, updatedAt: time))
+                expires: request.expiry.date(from: time), models: [], userID: user.id, teamID: nil,
+                metadata: [:], blocked: false, createdAt: time, updatedAt: time))
         }
         try write("create the user") { db in
             guard try db.user(user.id) == nil else {

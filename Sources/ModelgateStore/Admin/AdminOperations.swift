@@ -109,7 +109,7 @@ protocol PolicyRecord {
 extension StoredKey: PolicyRecord {}
 extension StoredTeam: PolicyRecord {}
 
-extension PolicyFieldsRequest {
+extension PolicyFields {
     /// The metadata a new record stores.
     func newMetadata() throws(AdminError) -> [String: JSONValue] {
         try PolicyMetadata.compose(base: metadata ?? [:], tags: tags, modelConfig: modelConfig)

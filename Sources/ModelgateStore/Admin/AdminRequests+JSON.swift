@@ -8,8 +8,8 @@ extension ModelListRequest {
     }
 }
 
-extension PolicyFieldsRequest {
-    mutating func readPolicyFields(_ body: RequestFields) throws(AdminError) {
+extension PolicyFields {
+    mutating func read(_ body: RequestFields) throws(AdminError) {
         try readModelList(body)
         blocked = try body.bool(KeyField.blocked)
         tags = try body.strings(RequestField.tags)
@@ -48,7 +48,7 @@ extension KeyRequest where Reference: RequestReference {
         teamID = try body.string(KeyField.teamID)
         userID = try body.string(KeyField.userID)
         expiry = try body.expiry()
-        try readPolicyFields(body)
+        try policy.read(body)
     }
 }
 
@@ -56,7 +56,7 @@ extension TeamRequest where ID: RequestReference {
     init(_ body: RequestFields) throws(AdminError) {
         self.init(teamID: try ID.read(TeamField.id, from: body))
         alias = try body.string(TeamField.alias)
-        try readPolicyFields(body)
+        try policy.read(body)
     }
 }
 

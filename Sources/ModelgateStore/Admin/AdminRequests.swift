@@ -11,23 +11,10 @@ public struct KeyRequest<Reference: Sendable>: PolicyFieldsRequest, Sendable {
     public var alias: String?
     public var teamID: String?
     public var userID: String?
-    public var models: [String]?
-    public var blocked: Bool?
     public var expiry: KeyExpiry?
-    public var metadata: [String: JSONValue]?
-    /// Top-level `tags`, stored as `metadata.tags`.
-    public var tags: [String]?
-    /// Top-level `model_config`, stored as `metadata.model_config`.
-    public var modelConfig: JSONValue?
+    public var policy = PolicyFields()
 
     public init(key: Reference) { self.key = key }
-}
-
-public typealias KeyGenerateRequest = KeyRequest<String?>
-public typealias KeyUpdateRequest = KeyRequest<String>
-
-extension KeyRequest where Reference == String? {
-    public init() { self.init(key: nil) }
 }
 
 /// `POST /team/new`, `modelgate team new` (`TeamNewRequest`: a UUID is generated when
@@ -37,20 +24,41 @@ extension KeyRequest where Reference == String? {
 public struct TeamRequest<ID: Sendable>: PolicyFieldsRequest, Sendable {
     public var teamID: ID
     public var alias: String?
-    public var models: [String]?
-    public var blocked: Bool?
-    public var metadata: [String: JSONValue]?
-    public var tags: [String]?
-    public var modelConfig: JSONValue?
+    public var policy = PolicyFields()
 
     public init(teamID: ID) { self.teamID = teamID }
 }
 
+// Creating takes an optional id (nil: generated), changing a required one.
+public typealias KeyGenerateRequest = KeyRequest<String?>
+public typealias KeyUpdateRequest = KeyRequest<String>
 public typealias TeamNewRequest = TeamRequest<String?>
 public typealias TeamUpdateRequest = TeamRequest<String>
 
-extension TeamRequest where ID == String? {
-    public init() { self.init(teamID: nil) }
+/// The fields a key and a team share. nil: not given (an update leaves the stored value).
+public struct PolicyFields: ModelListRequest, Sendable {
+    public var models: [String]?
+    public var blocked: Bool?
+    public var metadata: [String: JSONValue]?
+    /// Top-level `tags`, stored as `metadata.tags`.
+    public var tags: [String]?
+    /// Top-level `model_config`, stored as `metadata.model_config`.
+    public var modelConfig: JSONValue?
+
+    public init() {}
+}
+
+/// A request with `PolicyFields`, read and written as its own fields (`request.models`).
+@dynamicMemberLookup
+public protocol PolicyFieldsRequest {
+    var policy: PolicyFields { get set }
+}
+
+extension PolicyFieldsRequest {
+    public subscript<Value>(dynamicMember field: WritableKeyPath<PolicyFields, Value>) -> Value {
+        get { policy[keyPath: field] }
+        set { policy[keyPath: field] = newValue }
+    }
 }
 
 /// `POST /user/new`, `modelgate user new`.
@@ -67,7 +75,10 @@ public struct UserNewRequest: UserFieldsRequest, Sendable {
     public var keyAlias: String?
     public var expiry: KeyExpiry = .never
 
-    public init() {}
+    public init(userID: String? = nil, createKey: Bool = true) {
+        self.userID = userID
+        self.createKey = createKey
+    }
 }
 
 /// `POST /user/update`, `modelgate user update`.
@@ -87,14 +98,8 @@ public protocol ModelListRequest {
     var metadata: [String: JSONValue]? { get set }
 }
 
-/// The fields a key and a team share.
-public protocol PolicyFieldsRequest: ModelListRequest {
-    var blocked: Bool? { get set }
-    var tags: [String]? { get set }
-    var modelConfig: JSONValue? { get set }
-}
-
-protocol UserFieldsRequest: ModelListRequest {
+/// The fields both user requests take.
+public protocol UserFieldsRequest: ModelListRequest {
     var alias: String? { get set }
     var email: String? { get set }
 }

@@ -9,32 +9,24 @@ enum AdminRoute: Equatable {
     /// `/credentials/{name}`; the name may hold `/` (LiteLLM's `{credential_name:path}`).
     case credential(name: String)
 
+    /// The routes at fixed paths.
+    private static let fixed: [String: AdminRoute] = [
+        "/key/generate": .keyGenerate, "/key/update": .keyUpdate, "/key/delete": .keyDelete, "/key/info": .keyInfo,
+        "/key/list": .keyList, "/key/block": .keyBlock, "/key/unblock": .keyUnblock,
+        "/team/new": .teamNew, "/team/update": .teamUpdate, "/team/info": .teamInfo, "/team/delete": .teamDelete,
+        "/team/list": .teamList, "/team/block": .teamBlock, "/team/unblock": .teamUnblock,
+        "/user/new": .userNew, "/user/update": .userUpdate, "/user/info": .userInfo, "/user/list": .userList,
+        "/credentials": .credentials,
+    ]
+
     init?(path: String) {
-        switch path {
-        case "/key/generate": self = .keyGenerate
-        case "/key/update": self = .keyUpdate
-        case "/key/delete": self = .keyDelete
-        case "/key/info": self = .keyInfo
-        case "/key/list": self = .keyList
-        case "/key/block": self = .keyBlock
-        case "/key/unblock": self = .keyUnblock
-        case "/team/new": self = .teamNew
-        case "/team/update": self = .teamUpdate
-        case "/team/info": self = .teamInfo
-        case "/team/delete": self = .teamDelete
-        case "/team/list": self = .teamList
-        case "/team/block": self = .teamBlock
-        case "/team/unblock": self = .teamUnblock
-        case "/user/new": self = .userNew
-        case "/user/update": self = .userUpdate
-        case "/user/info": self = .userInfo
-        case "/user/list": self = .userList
-        case "/credentials": self = .credentials
-        default:
-            let prefix = "/credentials/"
-            guard path.hasPrefix(prefix), path.count > prefix.count else { return nil }
-            self = .credential(name: String(path.dropFirst(prefix.count)))
+        if let route = Self.fixed[path] {
+            self = route
+            return
         }
+        let prefix = "/credentials/"
+        guard path.hasPrefix(prefix), path.count > prefix.count else { return nil }
+        self = .credential(name: String(path.dropFirst(prefix.count)))
     }
 
     var methods: [String] {

@@ -7,24 +7,25 @@ import ModelgateCore
 // field names of the admin API's answers (LiteLLM's).
 
 /// A virtual key as stored: identified by the SHA-256 of the raw key, which is never kept.
+/// Fields stand in the order of the `LiteLLM_VerificationToken` columns they are named after.
 public struct StoredKey: Sendable, Codable, Equatable {
     public var hash: KeyHash
     /// LiteLLM's `key_name`: `sk-...` and the key's last four characters.
     public var keyName: String
     public var alias: String?
-    public var teamID: String?
-    public var userID: String?
-    public var models: [String]
-    public var blocked: Bool
     public var expires: Date?
+    public var models: [String]
+    public var userID: String?
+    public var teamID: String?
     /// Free-form, with `tags` and `model_config` read by policy.
     public var metadata: [String: JSONValue]
+    public var blocked: Bool
     public var createdAt: Date
     public var updatedAt: Date
 
     public enum CodingKeys: String, CodingKey, CaseIterable, ColumnExpression {
-        case hash = "token", keyName = "key_name", alias = "key_alias", teamID = "team_id", userID = "user_id"
-        case models, blocked, expires, metadata
+        case hash = "token", keyName = "key_name", alias = "key_alias", expires, models
+        case userID = "user_id", teamID = "team_id", metadata, blocked
         case createdAt = "created_at", updatedAt = "updated_at"
     }
 }

@@ -7,25 +7,28 @@ extension PolicyChange {
     /// The key as now stored; a delete when its metadata does not load (a full load leaves it
     /// out too).
     static func stored(_ key: StoredKey, logger: Logger) -> PolicyChange {
-        do {
-            return .keyUpserted(try key.policyKey())
-        } catch {
-            logger.error("skipping a stored key whose metadata does not load", metadata: [
-                "token": "\(key.hash.hex)", "error": "\(error.message)",
-            ])
-            return .keyDeleted(key.hash)
+        loading("key", at: ["token": "\(key.hash.hex)"], else: .keyDeleted(key.hash), logger: logger) { () throws(AdminError) in
+            .keyUpserted(try key.policyKey())
         }
     }
 
     /// The team as now stored; a delete when its metadata does not load.
     static func stored(_ team: StoredTeam, logger: Logger) -> PolicyChange {
+        loading("team", at: ["team_id": "\(team.id)"], else: .teamDeleted(id: team.id), logger: logger) { () throws(AdminError) in
+            .teamUpserted(try team.policyTeam())
+        }
+    }
+
+    /// `change`, or `fallback` with an error logged at `place` when the record does not load.
+    private static func loading(
+        _ kind: String, at place: Logger.Metadata, else fallback: PolicyChange, logger: Logger,
+        _ change: () throws(AdminError) -> PolicyChange
+    ) -> PolicyChange {
         do {
-            return .teamUpserted(try team.policyTeam())
+            return try change()
         } catch {
-            logger.error("skipping a stored team whose metadata does not load", metadata: [
-                "team_id": "\(team.id)", "error": "\(error.message)",
-            ])
-            return .teamDeleted(id: team.id)
+            logger.error("skipping a stored \(kind) whose metadata does not load", metadata: place.merging(["error": "\(error.message)"]) { $1 })
+            return fallback
         }
     }
 

@@ -33,9 +33,7 @@ public final class PolicyService: Sendable {
     private let readOnlyHealth: DatabaseHealth?
     private let readOnlySynchronised = Mutex(Date())
 
-    let configPath: String?
-    let environment: [String: String]
-    let logger: Logger
+    let configFile: ConfigFile
     let builder: SnapshotBuilder
 
     /// Opens (creating and migrating) the database and loads the config.
@@ -54,10 +52,8 @@ public final class PolicyService: Sendable {
         configPath: String?, database: String, environment: [String: String], logger: Logger,
         follow: Bool = false, waitForDatabase: Double = 0
     ) throws {
-        self.configPath = configPath
-        self.environment = environment
-        self.logger = logger
-        let config = try Self.startingConfig(at: configPath, environment: environment, logger: logger)
+        configFile = ConfigFile(path: configPath, environment: environment, logger: logger)
+        let config = try configFile.starting()
         configMasterKey = config.masterKey
         readOnlyHealth = nil
         let storage = try DatabaseArgument.open(database, logger: logger, waitUpTo: waitForDatabase)
@@ -111,10 +107,8 @@ public final class PolicyService: Sendable {
         sourceSettings: @escaping @Sendable (inout GateSettings) -> Void,
         load: @escaping @Sendable () throws -> PolicyParts
     ) throws {
-        self.configPath = configPath
-        self.environment = environment
-        self.logger = logger
-        let config = try Self.startingConfig(at: configPath, environment: environment, logger: logger)
+        configFile = ConfigFile(path: configPath, environment: environment, logger: logger)
+        let config = try configFile.starting()
         configMasterKey = config.masterKey
         readOnlyHealth = DatabaseHealth()
         storage = nil
@@ -162,13 +156,13 @@ public final class PolicyService: Sendable {
     /// SIGHUP: re-reads the config file (and the database, picking up offline CLI changes).
     /// An invalid file throws and leaves the old policy in force.
     public func reloadConfig() throws {
-        let config = try configPath.map { try Self.loadConfig(at: $0, environment: environment, logger: logger) } ?? GatewayConfig()
+        let config = try configFile.load()
         do {
             try builder.replaceConfig(config)
         } catch {
             throw PolicyServiceError("cannot read the database \(storage.map { $0.location } ?? "source"): \(storage == nil ? "\(error)" : SQLiteStorage.describe(error))")
         }
-        logger.info("policy reloaded", metadata: ["generation": "\(holder.snapshot.generation)"])
+        configFile.logger.info("policy reloaded", metadata: ["generation": "\(holder.snapshot.generation)"])
     }
 
     /// Applies a policy source's changes to the snapshot in force, as one swap. Changes are
@@ -180,32 +174,6 @@ public final class PolicyService: Sendable {
     /// True once config and database are loaded (readiness). `init` either loads both or
     /// throws, so a constructed service is ready.
     public var isReady: Bool { holder.snapshot.generation > 0 }
-
-    /// The config at start: the file's, or an empty one (said once in the log).
-    static func startingConfig(at path: String?, environment: [String: String], logger: Logger) throws -> GatewayConfig {
-        guard let path else {
-            logger.notice("no config file: the model catalog is empty and every model request is denied")
-            return GatewayConfig()
-        }
-        return try loadConfig(at: path, environment: environment, logger: logger)
-    }
-
-    static func loadConfig(at path: String, environment: [String: String], logger: Logger) throws -> GatewayConfig {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw PolicyServiceError("cannot read the config file \(path): \(error.localizedDescription)")
-        }
-        let config = try GatewayConfig.parse(yaml: text, environment: environment)
-        for section in config.ignoredSections {
-            logger.info("config section not used by modelgate, ignored", metadata: ["section": "\(section)"])
-        }
-        for warning in config.warnings {
-            logger.warning("config: \(warning)")
-        }
-        return config
-    }
 }
 
 /// The service could not start or reload; the message says what and where.
