@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ModelgateLiteLLM
+import ModelgatePostgres
 import PostgresNIO
 
 /// Reads a LiteLLM proxy's PostgreSQL tables with plain SELECTs (a role with SELECT only is
@@ -108,41 +109,57 @@ public enum LiteLLMDatabaseReader {
     /// runs slightly behind is still seen (upserts are idempotent).
     static let overlap = 2.0
 
+    /// The archives LiteLLM writes on `/key/delete` and `/team/delete`.
+    static let archiveTables = ["LiteLLM_DeletedVerificationToken", "LiteLLM_DeletedTeamTable"]
+
+    /// Whether this role may read the archives; false when it was not granted SELECT on one
+    /// (SQLSTATE 42501). Other errors are thrown.
+    public static func canReadArchives(on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        for table in archiveTables {
+            do {
+                _ = try await connection.query(PostgresQuery(unsafeSQL: #"SELECT 1 FROM "\#(table)" LIMIT 0"#), logger: logger).collect()
+            } catch where DatabaseFailure.sqlState(of: error) == "42501" {
+                return false
+            }
+        }
+        return true
+    }
+
     /// One poll: rows changed since the tracker's watermarks, the archives, the small tables in
-    /// full, and every token when a key was regenerated.
-    public static func poll(_ tracker: LiteLLMChangeTracker, on connection: PostgresConnection, logger: Logger) async throws -> LiteLLMPoll {
+    /// full, and every token when a key was regenerated. Without the archives (`archives`
+    /// false) deletions are found from every token and team id, read on each poll.
+    public static func poll(
+        _ tracker: LiteLLMChangeTracker, archives: Bool = true, on connection: PostgresConnection, logger: Logger
+    ) async throws -> LiteLLMPoll {
         var poll = LiteLLMPoll()
         poll.rows.keys = try await keys(on: connection, logger: logger, since: tracker.keysSeen - overlap)
         poll.rows.teams = try await teams(on: connection, logger: logger, since: tracker.teamsSeen - overlap)
         poll.rows.users = try await users(on: connection, logger: logger, since: tracker.usersSeen - overlap)
-        poll.deletedKeyTokens = try await archived(
-            #"SELECT d.token FROM "LiteLLM_DeletedVerificationToken" d WHERE d.deleted_at > (to_timestamp($1) AT TIME ZONE 'UTC') AND NOT EXISTS (SELECT 1 FROM "LiteLLM_VerificationToken" k WHERE k.token = d.token)"#,
-            since: tracker.keysSeen - overlap - 60, on: connection, logger: logger)
-        poll.deletedTeamIDs = try await archived(
-            #"SELECT d.team_id FROM "LiteLLM_DeletedTeamTable" d WHERE d.deleted_at > (to_timestamp($1) AT TIME ZONE 'UTC') AND NOT EXISTS (SELECT 1 FROM "LiteLLM_TeamTable" t WHERE t.team_id = d.team_id)"#,
-            since: tracker.teamsSeen - overlap - 60, on: connection, logger: logger)
+        if archives {
+            poll.deletedKeyTokens = try await strings(
+                #"SELECT d.token FROM "LiteLLM_DeletedVerificationToken" d WHERE d.deleted_at > (to_timestamp($1) AT TIME ZONE 'UTC') AND NOT EXISTS (SELECT 1 FROM "LiteLLM_VerificationToken" k WHERE k.token = d.token)"#,
+                since: tracker.keysSeen - overlap - 60, on: connection, logger: logger)
+            poll.deletedTeamIDs = try await strings(
+                #"SELECT d.team_id FROM "LiteLLM_DeletedTeamTable" d WHERE d.deleted_at > (to_timestamp($1) AT TIME ZONE 'UTC') AND NOT EXISTS (SELECT 1 FROM "LiteLLM_TeamTable" t WHERE t.team_id = d.team_id)"#,
+                since: tracker.teamsSeen - overlap - 60, on: connection, logger: logger)
+        } else {
+            poll.allTeamIDs = Set(try await strings(#"SELECT team_id FROM "LiteLLM_TeamTable""#, on: connection, logger: logger))
+        }
         poll.rows.deprecatedKeys = try await deprecatedKeys(on: connection, logger: logger)
         poll.rows.models = try await models(on: connection, logger: logger)
         poll.rows.credentials = try await credentials(on: connection, logger: logger)
-        if tracker.needsTokenSet(for: poll.rows.keys) {
-            poll.allTokens = try await allTokens(on: connection, logger: logger)
+        if !archives || tracker.needsTokenSet(for: poll.rows.keys) {
+            poll.allTokens = Set(try await strings(#"SELECT token FROM "LiteLLM_VerificationToken""#, on: connection, logger: logger))
         }
         return poll
     }
 
-    static func archived(_ sql: String, since: Double, on connection: PostgresConnection, logger: Logger) async throws -> [String] {
+    /// The one text column of `sql`'s rows; `since` is bound as `$1`.
+    static func strings(_ sql: String, since: Double? = nil, on connection: PostgresConnection, logger: Logger) async throws -> [String] {
         var query = PostgresQuery(unsafeSQL: sql)
-        query.binds.append(since)
-        var ids: [String] = []
-        for try await id in try await connection.query(query, logger: logger).decode(String.self) { ids.append(id) }
-        return ids
-    }
-
-    static func allTokens(on connection: PostgresConnection, logger: Logger) async throws -> Set<String> {
-        var tokens = Set<String>()
-        for try await token in try await connection.query(#"SELECT token FROM "LiteLLM_VerificationToken""#, logger: logger).decode(String.self) {
-            tokens.insert(token)
-        }
-        return tokens
+        if let since { query.binds.append(since) }
+        var values: [String] = []
+        for try await value in try await connection.query(query, logger: logger).decode(String.self) { values.append(value) }
+        return values
     }
 }

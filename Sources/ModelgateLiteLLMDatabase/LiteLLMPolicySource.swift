@@ -72,12 +72,23 @@ public struct LiteLLMPolicySource: Sendable {
         var lastReconcile = ContinuousClock.now
         var needsCatchUp = false
         var backoff: Duration = .milliseconds(250)
+        var archives = true
         while !Task.isCancelled {
             do {
                 if connection == nil {
                     // Not yet "up": the source is back once a round has caught up (`tracked`).
-                    connection = try await connect()
+                    let opened = try await connect()
+                    connection = opened
                     backoff = .milliseconds(250)
+                    let readable = try await LiteLLMDatabaseReader.canReadArchives(on: opened, logger: logger)
+                    if !readable && archives {
+                        logger.warning("""
+                            cannot read LiteLLM's archives (\(LiteLLMDatabaseReader.archiveTables.joined(separator: ", "))): \
+                            deleted keys and teams are found by reading every token and team id on each poll; \
+                            grant SELECT on them (README, Bolt onto LiteLLM)
+                            """)
+                    }
+                    archives = readable
                 }
                 guard let open = connection else { continue }
                 let delta: LiteLLMDelta
@@ -90,8 +101,8 @@ public struct LiteLLMPolicySource: Sendable {
                     needsCatchUp = false
                 } else {
                     let known = tracker
-                    let poll = try await Self.bounded(pollTimeout) { [logger] in
-                        try await LiteLLMDatabaseReader.poll(known, on: open, logger: logger)
+                    let poll = try await Self.bounded(pollTimeout) { [logger, archives] in
+                        try await LiteLLMDatabaseReader.poll(known, archives: archives, on: open, logger: logger)
                     }
                     delta = tracker.apply(poll)
                 }

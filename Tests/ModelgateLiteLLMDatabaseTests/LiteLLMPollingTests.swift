@@ -172,6 +172,45 @@ struct LiteLLMPolicySourceTests {
         try await Task.sleep(for: .milliseconds(1500))
         #expect(deliveries.all.count == delivered)
     }
+
+    @Test func withoutTheArchivesDeletionsAreFoundFromEveryTokenAndTeamID() async throws {
+        let scenario = try LiteLLMScenario.start()
+        defer { scenario.stop() }
+        for table in ["LiteLLM_DeletedVerificationToken", "LiteLLM_DeletedTeamTable"] {
+            try scenario.send(["op": "revoke_select", "table": table])
+        }
+        let url = try DatabaseURL(parsing: scenario.url)
+        let logger = Logger(label: "test")
+        let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: 3, logger: logger)
+        let readable = try await LiteLLMDatabaseReader.canReadArchives(on: connection, logger: logger)
+        try await connection.close()
+        #expect(!readable)
+
+        let cipher = LiteLLMCipher(saltKey: LiteLLMSaltKey(scenario.saltKey, origin: .saltKey))
+        var source = LiteLLMPolicySource(url: url, mapper: LiteLLMPolicyMapper(cipher: cipher, environment: [:]), logger: logger)
+        // Deletions must come from the polls, not from a reconciliation.
+        source.reconcileInterval = .seconds(600)
+        let contents = try await source.load(waitUpTo: 5)
+        let deliveries = Deliveries()
+        let loop = Task {
+            await source.run(
+                tracker: LiteLLMChangeTracker(mapper: source.mapper, loaded: contents),
+                deliver: { deliveries.add($0) }, failed: { deliveries.failed($0) })
+        }
+        defer { loop.cancel() }
+        try await Task.sleep(for: .milliseconds(500))
+        let key = scenario.keys["mini"]!
+        try scenario.send(["op": "delete_key", "key": key])
+        try scenario.send(["op": "delete_team", "team_id": "team-frontier"])
+        func found() -> Bool {
+            let all = deliveries.all
+            return all.contains { $0.keys.deleted.contains(KeyHash(hashing: key)) } && all.contains { $0.teams.deleted.contains("team-frontier") }
+        }
+        let deadline = ContinuousClock.now + .seconds(3)
+        while ContinuousClock.now < deadline, !found() { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(found())
+        #expect(deliveries.failed.isEmpty, "\(deliveries.failed)")
+    }
 }
 
 /// Faults that need no database.

@@ -85,6 +85,8 @@ def run(w: LiteLLMWriter, command: dict) -> dict:
         w.update_team(command["team_id"], **command["fields"])
     elif op == "delete_team":
         w.delete_team(command["team_id"])
+    elif op == "revoke_select":
+        w.conn.execute(f'REVOKE SELECT ON "{command["table"]}" FROM modelgate_ro')
     else:
         return {"error": f"unknown op {op}"}
     return {"ok": True}

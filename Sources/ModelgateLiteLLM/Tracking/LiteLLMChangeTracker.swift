@@ -8,7 +8,8 @@ import ModelgateCore
 /// `/key/delete` and `/team/delete`; and in full the small tables (rotated keys still in their
 /// grace period, DB models, DB credentials). `allTokens`, when present, is every token in
 /// `LiteLLM_VerificationToken`, read when a key was regenerated (`needsTokenSet`): its old token
-/// left the table without an archive. Rows deleted by hand are found by `reconcile`.
+/// left the table without an archive; it and `allTeamIDs` are read on every poll when the
+/// archives cannot be. Rows deleted by hand are found by `reconcile`.
 public struct LiteLLMPoll: Sendable {
     /// Keys, teams and users changed since the watermarks; rotated keys, models and credentials
     /// in full.
@@ -18,6 +19,8 @@ public struct LiteLLMPoll: Sendable {
     /// Team ids archived in `LiteLLM_DeletedTeamTable` and no longer in the team table.
     public var deletedTeamIDs: [String] = []
     public var allTokens: Set<String>?
+    /// Every team id in `LiteLLM_TeamTable`, when read: a tracked team not in it is deleted.
+    public var allTeamIDs: Set<String>?
 
     public init() {}
 }
@@ -148,7 +151,9 @@ public struct LiteLLMChangeTracker: Sendable {
                 delta.teams.deleted.append(row.teamID)
             }
         }
-        for id in poll.deletedTeamIDs where teams.removeValue(forKey: id) != nil {
+        var goneTeams = poll.deletedTeamIDs
+        if let all = poll.allTeamIDs { goneTeams += teams.keys.filter { !all.contains($0) } }
+        for id in goneTeams where teams.removeValue(forKey: id) != nil {
             delta.teams.deleted.append(id)
         }
         for row in poll.rows.users where users[row.userID] != row {
@@ -184,8 +189,7 @@ public struct LiteLLMChangeTracker: Sendable {
         var poll = LiteLLMPoll()
         poll.rows = contents
         poll.allTokens = Set(contents.keys.map(\.token))
-        let teamIDs = Set(contents.teams.map(\.teamID))
-        poll.deletedTeamIDs = teams.keys.filter { !teamIDs.contains($0) }
+        poll.allTeamIDs = Set(contents.teams.map(\.teamID))
         let userIDs = Set(contents.users.map(\.userID))
         let goneUsers = users.keys.filter { !userIDs.contains($0) }
         var delta = apply(poll)
