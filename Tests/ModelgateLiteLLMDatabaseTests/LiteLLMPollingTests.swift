@@ -173,6 +173,25 @@ struct LiteLLMPolicySourceTests {
         #expect(deliveries.all.count == delivered)
     }
 
+    @Test func aTableTheRoleCannotReadStopsTheStartNamingIt() async throws {
+        let scenario = try LiteLLMScenario.start()
+        defer { scenario.stop() }
+        try scenario.send(["op": "revoke_select", "table": "LiteLLM_TeamTable"])
+        let source = LiteLLMPolicySource(
+            url: try DatabaseURL(parsing: scenario.url), mapper: LiteLLMPolicyMapper(cipher: nil, environment: [:]),
+            logger: Logger(label: "test"))
+        let started = ContinuousClock.now
+        do {
+            _ = try await source.load(waitUpTo: 10)
+            Issue.record("loaded without SELECT on LiteLLM_TeamTable")
+        } catch {
+            #expect(!error.isConnectivity && error.description.contains("permission denied for table LiteLLM_TeamTable"))
+            #expect(!error.description.contains("ro-scenario-pw"))
+        }
+        // Refused at once, not retried as an outage would be.
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
     @Test func withoutTheArchivesDeletionsAreFoundFromEveryTokenAndTeamID() async throws {
         let scenario = try LiteLLMScenario.start()
         defer { scenario.stop() }
