@@ -142,23 +142,31 @@ struct LiteLLMPolicySourceTests {
         var failed: [String] { lock.withLock { failures } }
     }
 
-    @Test func loadsThenDeliversChangesAndReconciles() async throws {
-        let scenario = try LiteLLMScenario.start()
-        defer { scenario.stop() }
+    /// The scenario's database as a source: loaded, then running until the task is cancelled.
+    static func running(
+        _ scenario: LiteLLMScenario, reconcileEvery interval: Duration, into deliveries: Deliveries
+    ) async throws -> (LiteLLMContents, Task<Void, Never>) {
         let cipher = LiteLLMCipher(saltKey: LiteLLMSaltKey(scenario.saltKey, origin: .saltKey))
         var source = LiteLLMPolicySource(
             url: try DatabaseURL(parsing: scenario.url), mapper: LiteLLMPolicyMapper(cipher: cipher, environment: [:]),
             logger: Logger(label: "test"))
-        source.reconcileInterval = .seconds(1)
+        source.reconcileInterval = interval
         let contents = try await source.load(waitUpTo: 5)
-        #expect(contents.keys.count >= 10)
-        let deliveries = Deliveries()
-        let loop = Task {
+        let loop = Task { [source] in
             await source.run(
                 tracker: LiteLLMChangeTracker(mapper: source.mapper, loaded: contents),
                 deliver: { deliveries.add($0) }, failed: { deliveries.failed($0) })
         }
+        return (contents, loop)
+    }
+
+    @Test func loadsThenDeliversChangesAndReconciles() async throws {
+        let scenario = try LiteLLMScenario.start()
+        defer { scenario.stop() }
+        let deliveries = Deliveries()
+        let (contents, loop) = try await Self.running(scenario, reconcileEvery: .seconds(1), into: deliveries)
         defer { loop.cancel() }
+        #expect(contents.keys.count >= 10)
         let key = scenario.keys["mini"]!
         try scenario.send(["op": "update_key", "key": key, "fields": ["blocked": true]])
         let deadline = ContinuousClock.now + .seconds(3)
@@ -205,17 +213,9 @@ struct LiteLLMPolicySourceTests {
         try await connection.close()
         #expect(!readable)
 
-        let cipher = LiteLLMCipher(saltKey: LiteLLMSaltKey(scenario.saltKey, origin: .saltKey))
-        var source = LiteLLMPolicySource(url: url, mapper: LiteLLMPolicyMapper(cipher: cipher, environment: [:]), logger: logger)
         // Deletions must come from the polls, not from a reconciliation.
-        source.reconcileInterval = .seconds(600)
-        let contents = try await source.load(waitUpTo: 5)
         let deliveries = Deliveries()
-        let loop = Task {
-            await source.run(
-                tracker: LiteLLMChangeTracker(mapper: source.mapper, loaded: contents),
-                deliver: { deliveries.add($0) }, failed: { deliveries.failed($0) })
-        }
+        let (_, loop) = try await Self.running(scenario, reconcileEvery: .seconds(600), into: deliveries)
         defer { loop.cancel() }
         try await Task.sleep(for: .milliseconds(500))
         let key = scenario.keys["mini"]!
