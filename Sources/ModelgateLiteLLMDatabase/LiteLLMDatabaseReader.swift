@@ -31,9 +31,7 @@ public enum LiteLLMDatabaseReader {
     }
 
     public static func deprecatedKeys(on connection: PostgresConnection, logger: Logger) async throws -> [LiteLLMDeprecatedKeyRow] {
-        try await rows(
-            where: "t.revoke_at > (now() AT TIME ZONE 'UTC')",
-            on: connection, logger: logger)
+        try await rows(where: "t.revoke_at > (now() AT TIME ZONE 'UTC')", on: connection, logger: logger)
     }
 
     /// Every team, or with `since` those changed after it.
