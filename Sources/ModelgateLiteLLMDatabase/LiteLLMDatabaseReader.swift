@@ -20,6 +20,9 @@ public enum LiteLLMDatabaseReader {
         contents.deprecatedKeys = try await deprecatedKeys(on: connection, logger: logger)
         contents.teams = try await teams(on: connection, logger: logger)
         contents.users = try await users(on: connection, logger: logger)
+        if try await canRead(memberTables, on: connection, logger: logger) {
+            contents.teamMembers = try await teamMembers(on: connection, logger: logger)
+        }
         contents.models = try await models(on: connection, logger: logger)
         contents.credentials = try await credentials(on: connection, logger: logger)
         return contents
@@ -42,6 +45,13 @@ public enum LiteLLMDatabaseReader {
     /// Every user, or with `since` those changed after it.
     public static func users(on connection: PostgresConnection, logger: Logger, since: Double? = nil) async throws -> [LiteLLMUserRow] {
         try await rows(updatedSince: since, on: connection, logger: logger)
+    }
+
+    /// Members with an own model list (a budget whose `allowed_models` is not empty).
+    public static func teamMembers(on connection: PostgresConnection, logger: Logger) async throws -> [LiteLLMTeamMemberRow] {
+        try await rows(
+            where: #"EXISTS (SELECT 1 FROM "LiteLLM_BudgetTable" b WHERE b.budget_id = t.budget_id AND cardinality(b.allowed_models) > 0)"#,
+            on: connection, logger: logger)
     }
 
     /// In the order they were created.
@@ -67,6 +77,8 @@ public enum LiteLLMDatabaseReader {
         switch column {
         case "models": return "COALESCE(models, '{}') AS models"
         case "blocked": return "COALESCE(blocked, false) AS blocked"
+        case "allowed_models":
+            return #"COALESCE((SELECT b.allowed_models FROM "LiteLLM_BudgetTable" b WHERE b.budget_id = t.budget_id), '{}') AS allowed_models"#
         default: return column
         }
     }
@@ -108,12 +120,14 @@ public enum LiteLLMDatabaseReader {
     static let overlap = 2.0
 
     /// The archives LiteLLM writes on `/key/delete` and `/team/delete`.
-    static let archiveTables = ["LiteLLM_DeletedVerificationToken", "LiteLLM_DeletedTeamTable"]
+    public static let archiveTables = ["LiteLLM_DeletedVerificationToken", "LiteLLM_DeletedTeamTable"]
+    /// Where members' own model lists are.
+    public static let memberTables = ["LiteLLM_TeamMembership", "LiteLLM_BudgetTable"]
 
-    /// Whether this role may read the archives; false when it was not granted SELECT on one
-    /// (SQLSTATE 42501). Other errors are thrown.
-    public static func canReadArchives(on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        for table in archiveTables {
+    /// Whether this role may read every one of `tables`; false when it was not granted SELECT on
+    /// one (SQLSTATE 42501). Other errors are thrown.
+    public static func canRead(_ tables: [String], on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        for table in tables {
             do {
                 _ = try await connection.query(PostgresQuery(unsafeSQL: #"SELECT 1 FROM "\#(table)" LIMIT 0"#), logger: logger).collect()
             } catch where DatabaseFailure.sqlState(of: error) == "42501" {
@@ -123,11 +137,12 @@ public enum LiteLLMDatabaseReader {
         return true
     }
 
-    /// One poll: rows changed since the tracker's watermarks, the archives, the small tables in
-    /// full, and every token when a key was regenerated. Without the archives (`archives`
+    /// One poll: rows changed since the tracker's watermarks, the archives, the small tables and
+    /// members' own model lists in full, and every token when a key was regenerated. Without the archives (`archives`
     /// false) deletions are found from every token and team id, read on each poll.
     public static func poll(
-        _ tracker: LiteLLMChangeTracker, archives: Bool = true, on connection: PostgresConnection, logger: Logger
+        _ tracker: LiteLLMChangeTracker, archives: Bool = true, teamMembers readMembers: Bool = true,
+        on connection: PostgresConnection, logger: Logger
     ) async throws -> LiteLLMPoll {
         var poll = LiteLLMPoll()
         poll.rows.keys = try await keys(on: connection, logger: logger, since: tracker.keysSeen - overlap)
@@ -143,6 +158,7 @@ public enum LiteLLMDatabaseReader {
         } else {
             poll.allTeamIDs = Set(try await strings(#"SELECT team_id FROM "LiteLLM_TeamTable""#, on: connection, logger: logger))
         }
+        if readMembers { poll.teamMembers = try await teamMembers(on: connection, logger: logger) }
         poll.rows.deprecatedKeys = try await deprecatedKeys(on: connection, logger: logger)
         poll.rows.models = try await models(on: connection, logger: logger)
         poll.rows.credentials = try await credentials(on: connection, logger: logger)

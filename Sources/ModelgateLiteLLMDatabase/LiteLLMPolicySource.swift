@@ -73,6 +73,7 @@ public struct LiteLLMPolicySource: Sendable {
         var needsCatchUp = false
         var backoff: Duration = .milliseconds(250)
         var archives = true
+        var members = true
         while !Task.isCancelled {
             do {
                 if connection == nil {
@@ -80,7 +81,7 @@ public struct LiteLLMPolicySource: Sendable {
                     let opened = try await connect()
                     connection = opened
                     backoff = .milliseconds(250)
-                    let readable = try await LiteLLMDatabaseReader.canReadArchives(on: opened, logger: logger)
+                    let readable = try await LiteLLMDatabaseReader.canRead(LiteLLMDatabaseReader.archiveTables, on: opened, logger: logger)
                     if !readable && archives {
                         logger.warning("""
                             cannot read LiteLLM's archives (\(LiteLLMDatabaseReader.archiveTables.joined(separator: ", "))): \
@@ -89,6 +90,14 @@ public struct LiteLLMPolicySource: Sendable {
                             """)
                     }
                     archives = readable
+                    let membersReadable = try await LiteLLMDatabaseReader.canRead(LiteLLMDatabaseReader.memberTables, on: opened, logger: logger)
+                    if !membersReadable && members {
+                        logger.warning("""
+                            cannot read \(LiteLLMDatabaseReader.memberTables.joined(separator: ", ")): \
+                            team members' own model lists are not enforced; grant SELECT on them (README, Bolt onto LiteLLM)
+                            """)
+                    }
+                    members = membersReadable
                 }
                 guard let open = connection else { continue }
                 let delta: LiteLLMDelta
@@ -101,8 +110,8 @@ public struct LiteLLMPolicySource: Sendable {
                     needsCatchUp = false
                 } else {
                     let known = tracker
-                    let poll = try await Self.bounded(pollTimeout) { [logger, archives] in
-                        try await LiteLLMDatabaseReader.poll(known, archives: archives, on: open, logger: logger)
+                    let poll = try await Self.bounded(pollTimeout) { [logger, archives, members] in
+                        try await LiteLLMDatabaseReader.poll(known, archives: archives, teamMembers: members, on: open, logger: logger)
                     }
                     delta = tracker.apply(poll)
                 }

@@ -127,6 +127,57 @@ struct LiteLLMPollingTests {
         }
         try await connection.close()
     }
+
+    /// A team member's own model list (LiteLLM's `/team/member_add` and `/team/member_update`
+    /// with `allowed_models`) limits that user's keys of the team, as LiteLLM's
+    /// `check_team_member_model_access` does, from the next poll.
+    @Test func aMembersOwnModelListIsInForceFromTheNextPoll() async throws {
+        let scenario = try LiteLLMScenario.start()
+        defer { scenario.stop() }
+        let logger = Logger(label: "test")
+        let connection = try await PostgresConnection.connect(
+            configuration: DatabaseURL(parsing: scenario.url).connectionConfiguration(), id: 4, logger: logger)
+        do {
+            let mapper = LiteLLMPolicyMapper(cipher: nil, environment: [:])
+            let contents = try await LiteLLMDatabaseReader.readAll(on: connection, logger: logger)
+            var tracker = LiteLLMChangeTracker(mapper: mapper, loaded: contents)
+            let config = try GatewayConfig.parse(yaml: LiteLLMDatabaseReaderTests.config, environment: [:]).parts
+            var applied = Applied(parts: mapper.parts(contents).parts, config: config)
+            func poll() async throws {
+                applied.apply(tracker.apply(try await LiteLLMDatabaseReader.poll(tracker, on: connection, logger: logger)))
+            }
+            func decide(_ key: String, _ model: String) -> Decision { Self.allowed(key, model, applied.snapshot) }
+
+            // team-frontier's list is the frontier access group: gpt-4o and claude-opus-4-7.
+            let member = try scenario.send(["op": "new_key", "team_id": "team-frontier", "user_id": "member-1"])["key"] as! String
+            let budget = try scenario.send([
+                "op": "add_team_member", "team_id": "team-frontier", "user_id": "member-1", "allowed_models": ["claude-opus-4-7"],
+            ])["budget_id"] as! String
+            try await poll()
+            #expect(decide(member, "claude-opus-4-7").allow)
+            let denied = decide(member, "gpt-4o")
+            #expect(!denied.allow && denied.reason == .teamModelAccessDenied && denied.message.contains("member-1"))
+            // The team's other keys are not limited by it.
+            #expect(decide(scenario.keys["all-team"]!, "gpt-4o").allow)
+
+            // member_update changes only the budget row: no team row is touched.
+            try scenario.send(["op": "update_member_models", "budget_id": budget, "allowed_models": ["gpt-4o"]])
+            try await poll()
+            #expect(decide(member, "gpt-4o").allow)
+            #expect(decide(member, "claude-opus-4-7").reason == .teamModelAccessDenied)
+            let reread = mapper.parts(try await LiteLLMDatabaseReader.readAll(on: connection, logger: logger)).parts
+            #expect(reread.teams.first { $0.id == "team-frontier" }?.memberModels == ["member-1": ["gpt-4o"]])
+
+            // An empty list: the team's list alone again.
+            try scenario.send(["op": "update_member_models", "budget_id": budget, "allowed_models": [String]()])
+            try await poll()
+            #expect(decide(member, "claude-opus-4-7").allow && decide(member, "gpt-4o").allow)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+    }
 }
 
 /// The source's own loop: load, then deltas delivered as LiteLLM's rows change.
@@ -209,7 +260,7 @@ struct LiteLLMPolicySourceTests {
         let url = try DatabaseURL(parsing: scenario.url)
         let logger = Logger(label: "test")
         let connection = try await PostgresConnection.connect(configuration: url.connectionConfiguration(), id: 3, logger: logger)
-        let readable = try await LiteLLMDatabaseReader.canReadArchives(on: connection, logger: logger)
+        let readable = try await LiteLLMDatabaseReader.canRead(LiteLLMDatabaseReader.archiveTables, on: connection, logger: logger)
         try await connection.close()
         #expect(!readable)
 

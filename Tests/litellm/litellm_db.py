@@ -116,8 +116,8 @@ def apply_migrations(url: str) -> int:
 
 # The tables modelgate reads (README "Bolt onto LiteLLM" grants SELECT on exactly these).
 READ_TABLES = ("LiteLLM_VerificationToken", "LiteLLM_DeprecatedVerificationToken", "LiteLLM_DeletedVerificationToken",
-               "LiteLLM_TeamTable", "LiteLLM_DeletedTeamTable", "LiteLLM_UserTable",
-               "LiteLLM_ProxyModelTable", "LiteLLM_CredentialsTable")
+               "LiteLLM_TeamTable", "LiteLLM_DeletedTeamTable", "LiteLLM_UserTable", "LiteLLM_TeamMembership",
+               "LiteLLM_BudgetTable", "LiteLLM_ProxyModelTable", "LiteLLM_CredentialsTable")
 
 
 def grant_read_only(url: str, role: str, password: str) -> None:
@@ -203,6 +203,32 @@ class LiteLLMWriter:
 
     def update_user(self, user_id: str, **fields: object) -> None:
         self._update("LiteLLM_UserTable", "user_id", user_id, fields)
+
+    def add_team_member(self, team_id: str, user_id: str, allowed_models: list[str] | None = None) -> str | None:
+        """/team/member_add (add_new_member): the user row gains the team id (created when new);
+        explicit per-member limits (`allowed_models`) get a budget row of their own, linked from
+        the membership row. Returns the budget id, if any."""
+        now = utcnow()
+        budget_id = None
+        with self.conn.transaction():
+            self.conn.execute(
+                'INSERT INTO "LiteLLM_UserTable" (user_id, teams, models, created_at, updated_at) VALUES (%s, %s, %s, %s, %s) '
+                'ON CONFLICT (user_id) DO UPDATE SET teams = array_append("LiteLLM_UserTable".teams, %s), updated_at = %s '
+                'WHERE NOT (%s = ANY("LiteLLM_UserTable".teams))',
+                (user_id, [team_id], [], now, now, team_id, now, team_id))
+            if allowed_models is not None:
+                budget_id = str(uuid.uuid4())
+                self.conn.execute(
+                    'INSERT INTO "LiteLLM_BudgetTable" (budget_id, allowed_models, created_at, created_by, updated_at, updated_by) '
+                    "VALUES (%s, %s, %s, 'admin', %s, 'admin')", (budget_id, allowed_models, now, now))
+            self.conn.execute(
+                'INSERT INTO "LiteLLM_TeamMembership" (user_id, team_id, budget_id) VALUES (%s, %s, %s) '
+                "ON CONFLICT (user_id, team_id) DO NOTHING", (user_id, team_id, budget_id))
+        return budget_id
+
+    def update_member_models(self, budget_id: str, allowed_models: list[str]) -> None:
+        """/team/member_update with allowed_models: the member's budget row changes."""
+        self._update("LiteLLM_BudgetTable", "budget_id", budget_id, {"allowed_models": allowed_models})
 
     # Keys ----------------------------------------------------------------------------------------
 

@@ -71,7 +71,8 @@ def main() -> None:
 def run(w: LiteLLMWriter, command: dict) -> dict:
     op = command["op"]
     if op == "new_key":
-        return {"key": w.new_key(command.get("models", []), alias=command.get("alias"), team_id=command.get("team_id"))}
+        return {"key": w.new_key(command.get("models", []), alias=command.get("alias"), team_id=command.get("team_id"),
+                                 user_id=command.get("user_id"))}
     if op == "update_key":
         w.update_key(command["key"], **command["fields"])
     elif op == "delete_key":
@@ -85,6 +86,10 @@ def run(w: LiteLLMWriter, command: dict) -> dict:
         w.update_team(command["team_id"], **command["fields"])
     elif op == "delete_team":
         w.delete_team(command["team_id"])
+    elif op == "add_team_member":
+        return {"budget_id": w.add_team_member(command["team_id"], command["user_id"], command.get("allowed_models"))}
+    elif op == "update_member_models":
+        w.update_member_models(command["budget_id"], command["allowed_models"])
     elif op == "revoke_select":
         w.conn.execute(f'REVOKE SELECT ON "{command["table"]}" FROM modelgate_ro')
     else:

@@ -8,10 +8,13 @@ public struct Team: Sendable {
     /// `metadata.tags`.
     public var tags: [String]
     public var modelConfig: ModelConfig
+    /// A member's own allowlist within the team, by user id (LiteLLM's team-member model scope):
+    /// a key of the team bound to that user must pass it too. Only non-empty lists are kept.
+    public var memberModels: [String: [String]]
 
     public init(
         id: String, alias: String? = nil, models: [String] = [], blocked: Bool = false,
-        tags: [String] = [], modelConfig: ModelConfig = .none
+        tags: [String] = [], modelConfig: ModelConfig = .none, memberModels: [String: [String]] = [:]
     ) {
         self.id = id
         self.alias = alias
@@ -19,5 +22,6 @@ public struct Team: Sendable {
         self.blocked = blocked
         self.tags = tags
         self.modelConfig = modelConfig
+        self.memberModels = memberModels.filter { !$0.value.isEmpty }
     }
 }

@@ -11,7 +11,9 @@ import ModelgateCore
 /// - `all-proxy-models`, `*`, access groups (`model_info.access_groups`) and wildcards are read by
 ///   the core's `Allowlist`, as for every other source;
 /// - `blocked` is nullable (null is not blocked); a blocked team blocks its keys (the core);
-/// - teams: `models`, `blocked`, `metadata.tags`, `metadata.model_config`;
+/// - teams: `models`, `blocked`, `metadata.tags`, `metadata.model_config`, and each member's own
+///   `allowed_models` (`LiteLLM_TeamMembership` → `LiteLLM_BudgetTable`), which a key of the team
+///   bound to that user must pass too, as LiteLLM's `check_team_member_model_access`;
 /// - users: `models`, which LiteLLM applies only to keys without a team (`userModelsApply`);
 /// - rotated keys (`LiteLLM_DeprecatedVerificationToken`): the active key's rights, ending at
 ///   `revoke_at`;
@@ -62,8 +64,9 @@ public struct LiteLLMPolicyMapper: Sendable {
             }
         }
         var teams: [Team] = []
+        let members = Self.memberModels(contents.teamMembers)
         for row in contents.teams {
-            switch team(row) {
+            switch team(row, members: members[row.teamID] ?? [:]) {
             case .success(let team): teams.append(team)
             case .failure(let problem): problems.append(problem)
             }
@@ -139,16 +142,24 @@ public struct LiteLLMPolicyMapper: Sendable {
 
     // MARK: Teams and users
 
-    public func team(_ row: LiteLLMTeamRow) -> Result<Team, Problem> {
+    /// `members`: the team's members' own model lists, by user id (`memberModels`).
+    public func team(_ row: LiteLLMTeamRow, members: [String: [String]] = [:]) -> Result<Team, Problem> {
         switch Self.policyMetadata(row.metadata) {
         case .success(let metadata):
             return .success(Team(
                 id: row.teamID, alias: row.teamAlias, models: row.models, blocked: row.blocked,
-                tags: metadata.tags, modelConfig: metadata.modelConfig))
+                tags: metadata.tags, modelConfig: metadata.modelConfig, memberModels: members))
         case .failure(let problem):
             // Left out, so its keys are denied (a key bound to a team that is not there is closed).
             return .failure(Problem(table: "LiteLLM_TeamTable", row: "team '\(row.teamID)'", message: "\(problem); the team's keys are refused"))
         }
+    }
+
+    /// Members' own model lists by team id, then user id.
+    public static func memberModels(_ rows: [LiteLLMTeamMemberRow]) -> [String: [String: [String]]] {
+        var lists: [String: [String: [String]]] = [:]
+        for row in rows where !row.allowedModels.isEmpty { lists[row.teamID, default: [:]][row.userID] = row.allowedModels }
+        return lists
     }
 
     public func user(_ row: LiteLLMUserRow) -> User {

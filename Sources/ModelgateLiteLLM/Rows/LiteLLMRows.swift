@@ -81,6 +81,19 @@ public struct LiteLLMUserRow: LiteLLMTableRow, Equatable {
     }
 }
 
+/// `LiteLLM_TeamMembership` with a budget whose `allowed_models` (`LiteLLM_BudgetTable`) is not
+/// empty: a member's own model list within the team.
+public struct LiteLLMTeamMemberRow: LiteLLMTableRow, Equatable {
+    public static let table = "LiteLLM_TeamMembership"
+    public var userID: String
+    public var teamID: String
+    public var allowedModels: [String] = []
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case userID = "user_id", teamID = "team_id", allowedModels = "allowed_models"
+    }
+}
+
 /// `LiteLLM_ProxyModelTable` (`store_model_in_db`): each `litellm_params` value encrypted.
 public struct LiteLLMModelRow: LiteLLMTableRow, Equatable {
     public static let table = "LiteLLM_ProxyModelTable"
@@ -121,6 +134,7 @@ public struct LiteLLMContents: Sendable {
     public var deprecatedKeys: [LiteLLMDeprecatedKeyRow] = []
     public var teams: [LiteLLMTeamRow] = []
     public var users: [LiteLLMUserRow] = []
+    public var teamMembers: [LiteLLMTeamMemberRow] = []
     public var models: [LiteLLMModelRow] = []
     public var credentials: [LiteLLMCredentialRow] = []
 }

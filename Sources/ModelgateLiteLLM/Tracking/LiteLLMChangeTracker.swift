@@ -21,6 +21,9 @@ public struct LiteLLMPoll: Sendable {
     public var allTokens: Set<String>?
     /// Every team id in `LiteLLM_TeamTable`, when read: a tracked team not in it is deleted.
     public var allTeamIDs: Set<String>?
+    /// Every member's own model list, when read (they are read whole: a membership or budget
+    /// change touches no team's `updated_at`); nil leaves the tracked lists as they are.
+    public var teamMembers: [LiteLLMTeamMemberRow]?
 
     public init() {}
 }
@@ -58,6 +61,8 @@ public struct LiteLLMChangeTracker: Sendable {
     private(set) var deprecated: [String: LiteLLMDeprecatedKeyRow] = [:]
     private(set) var teams: [String: LiteLLMTeamRow] = [:]
     private(set) var users: [String: LiteLLMUserRow] = [:]
+    /// Members' own model lists by team id, then user id.
+    private(set) var memberModels: [String: [String: [String]]] = [:]
     private(set) var models: [LiteLLMModelRow] = []
     private(set) var credentials: [String: LiteLLMCredentialRow] = [:]
     /// The newest `updated_at` seen per polled table (seconds since 1970, UTC).
@@ -71,6 +76,7 @@ public struct LiteLLMChangeTracker: Sendable {
         for row in contents.keys { keys[row.token] = row; keysSeen = max(keysSeen, Self.seconds(row.updatedAt)) }
         for row in contents.deprecatedKeys { deprecated[row.token] = row }
         for row in contents.teams { teams[row.teamID] = row; teamsSeen = max(teamsSeen, Self.seconds(row.updatedAt)) }
+        memberModels = LiteLLMPolicyMapper.memberModels(contents.teamMembers)
         for row in contents.users { users[row.userID] = row; usersSeen = max(usersSeen, Self.seconds(row.updatedAt)) }
         models = contents.models
         for row in contents.credentials { credentials[row.credentialName] = row }
@@ -80,7 +86,11 @@ public struct LiteLLMChangeTracker: Sendable {
     public var contents: LiteLLMContents {
         LiteLLMContents(
             keys: Array(keys.values), deprecatedKeys: Array(deprecated.values), teams: Array(teams.values),
-            users: Array(users.values), models: models, credentials: Array(credentials.values))
+            users: Array(users.values),
+            teamMembers: memberModels.flatMap { team, lists in
+                lists.map { LiteLLMTeamMemberRow(userID: $0.key, teamID: team, allowedModels: $0.value) }
+            },
+            models: models, credentials: Array(credentials.values))
     }
 
     static func seconds(_ date: Date?) -> Double { date?.timeIntervalSince1970 ?? 0 }
@@ -141,10 +151,21 @@ public struct LiteLLMChangeTracker: Sendable {
             }
         }
 
+        // A team is mapped again when its row or its members' lists changed.
+        var remapped = Set<String>()
+        if let rows = poll.teamMembers {
+            let lists = LiteLLMPolicyMapper.memberModels(rows)
+            remapped = Set(lists.keys).union(memberModels.keys).filter { lists[$0] != memberModels[$0] }
+            memberModels = lists
+        }
         for row in poll.rows.teams where teams[row.teamID] != row {
             teams[row.teamID] = row
             teamsSeen = max(teamsSeen, Self.seconds(row.updatedAt))
-            switch mapper.team(row) {
+            remapped.insert(row.teamID)
+        }
+        for id in remapped.sorted() {
+            guard let row = teams[id] else { continue }
+            switch mapper.team(row, members: memberModels[id] ?? [:]) {
             case .success(let team): delta.teams.upserted.append(team)
             case .failure(let problem):
                 delta.problems.append(problem)
@@ -190,6 +211,7 @@ public struct LiteLLMChangeTracker: Sendable {
         poll.rows = contents
         poll.allTokens = Set(contents.keys.map(\.token))
         poll.allTeamIDs = Set(contents.teams.map(\.teamID))
+        poll.teamMembers = contents.teamMembers
         let userIDs = Set(contents.users.map(\.userID))
         let goneUsers = users.keys.filter { !userIDs.contains($0) }
         var delta = apply(poll)
