@@ -34,6 +34,27 @@ import Testing
         #expect(tracker.needsTokenSet(for: [LiteLLMKeyRow(token: Self.token("sk-c"), updatedAt: Self.at(500), createdAt: Self.at(1))]))
     }
 
+    @Test func aMembersListRemapsItsTeamOnly() {
+        var tracker = Self.tracker()
+        var poll = LiteLLMPoll()
+        poll.rows.deprecatedKeys = [LiteLLMDeprecatedKeyRow(token: Self.token("sk-a-old"), activeToken: Self.token("sk-a"), revokeAt: Self.at(1000))]
+        poll.teamMembers = [
+            LiteLLMTeamMemberRow(userID: "u", teamID: "t", allowedModels: ["m"]),
+            // A team not tracked (deleted, or not read yet) is not made up.
+            LiteLLMTeamMemberRow(userID: "u", teamID: "gone", allowedModels: ["m"]),
+        ]
+        let delta = tracker.apply(poll)
+        #expect(delta.teams.upserted.map(\.id) == ["t"] && delta.teams.upserted.first?.memberModels == ["u": ["m"]])
+        #expect(delta.keys.upserted.isEmpty)
+        // Read again unchanged, or not read (nil): nothing.
+        #expect(tracker.apply(poll).isEmpty)
+        poll.teamMembers = nil
+        #expect(tracker.apply(poll).isEmpty)
+        // Removed: the team is mapped again without it.
+        poll.teamMembers = []
+        #expect(tracker.apply(poll).teams.upserted.first?.memberModels == [:])
+    }
+
     @Test func anUnchangedPollChangesNothing() {
         var tracker = Self.tracker()
         var poll = LiteLLMPoll()

@@ -135,4 +135,25 @@ struct EngineTests {
         #expect(DecisionEngine.decide(request, in: snapshot, now: Date(timeIntervalSince1970: 1_790_000_000)).allow)
         #expect(DecisionEngine.decide(request, in: snapshot, now: Date(timeIntervalSince1970: 1_800_000_000)).reason == .keyExpired)
     }
+
+    @Test func aTeamMembersOwnListLimitsOnlyThatUsersKeysOfTheTeam() throws {
+        var parts = try GatewayConfig.parse(yaml: Self.config, environment: [:]).parts
+        let index = try #require(parts.teams.firstIndex { $0.id == "t1" })
+        parts.teams[index].memberModels = ["u1": ["claude-opus-4-7"]]
+        parts.keys.append(VirtualKey(hash: KeyHash(hashing: "sk-member"), alias: "member", teamID: "t1", userID: "u1"))
+        parts.keys.append(VirtualKey(hash: KeyHash(hashing: "sk-other"), alias: "other", teamID: "t1", userID: "u2"))
+        let snapshot = PolicySnapshot(parts: parts)
+        func decide(_ key: String, _ model: String) -> Decision {
+            let headers = HeaderFields([("authorization", "Bearer \(key)"), ("content-type", "application/json")])
+            let body = RequestBody.complete(Array("{\"model\":\"\(model)\"}".utf8))
+            return DecisionEngine.decide(CheckRequest(method: "POST", rawTarget: "/v1/chat/completions", headers: headers, body: body), in: snapshot, now: Date())
+        }
+        #expect(decide("sk-member", "claude-opus-4-7").allow)
+        let denied = decide("sk-member", "gemini-2.5-pro")
+        #expect(denied.reason == .teamModelAccessDenied && denied.message.contains("member 'u1'"))
+        #expect(decide("sk-other", "gemini-2.5-pro").allow)
+        #expect(decide("sk-team", "gemini-2.5-pro").allow)
+        // An empty list is no limit and is not kept.
+        #expect(Team(id: "t", memberModels: ["u1": []]).memberModels.isEmpty)
+    }
 }
