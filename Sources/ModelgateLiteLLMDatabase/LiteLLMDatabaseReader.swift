@@ -49,9 +49,21 @@ public enum LiteLLMDatabaseReader {
 
     /// Members with an own model list (a budget whose `allowed_models` is not empty).
     public static func teamMembers(on connection: PostgresConnection, logger: Logger) async throws -> [LiteLLMTeamMemberRow] {
-        try await rows(
-            where: #"EXISTS (SELECT 1 FROM "LiteLLM_BudgetTable" b WHERE b.budget_id = t.budget_id AND cardinality(b.allowed_models) > 0)"#,
-            on: connection, logger: logger)
+        try await rows(where: withOwnModels, on: connection, logger: logger)
+    }
+
+    static let withOwnModels =
+        #"EXISTS (SELECT 1 FROM "LiteLLM_BudgetTable" b WHERE b.budget_id = t.budget_id AND cardinality(b.allowed_models) > 0)"#
+
+    /// A digest of every member's own model list, computed by PostgreSQL: a poll reads the lists
+    /// only when it changed, so an unchanged set costs one row, not one a member.
+    public static func teamMembersDigest(on connection: PostgresConnection, logger: Logger) async throws -> String {
+        let sql = #"""
+            SELECT COALESCE(md5(json_agg(json_build_array(t.team_id, t.user_id, b.allowed_models) ORDER BY t.team_id, t.user_id)::text), '')
+            FROM "LiteLLM_TeamMembership" t JOIN "LiteLLM_BudgetTable" b ON b.budget_id = t.budget_id
+            WHERE cardinality(b.allowed_models) > 0
+            """#
+        return try await strings(sql, on: connection, logger: logger).first ?? ""
     }
 
     /// In the order they were created.
@@ -158,7 +170,13 @@ public enum LiteLLMDatabaseReader {
         } else {
             poll.allTeamIDs = Set(try await strings(#"SELECT team_id FROM "LiteLLM_TeamTable""#, on: connection, logger: logger))
         }
-        if readMembers { poll.teamMembers = try await teamMembers(on: connection, logger: logger) }
+        if readMembers {
+            let digest = try await teamMembersDigest(on: connection, logger: logger)
+            if digest != tracker.teamMembersDigest {
+                poll.teamMembers = try await teamMembers(on: connection, logger: logger)
+                poll.teamMembersDigest = digest
+            }
+        }
         poll.rows.deprecatedKeys = try await deprecatedKeys(on: connection, logger: logger)
         poll.rows.models = try await models(on: connection, logger: logger)
         poll.rows.credentials = try await credentials(on: connection, logger: logger)

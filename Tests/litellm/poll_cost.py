@@ -4,7 +4,8 @@ LiteLLM's migrations index none of the `updated_at` columns the poll filters on
 ("LiteLLM_VerificationToken", "LiteLLM_TeamTable", "LiteLLM_UserTable"); the archives' `deleted_at`
 and the rotated keys' `revoke_at` are indexed. modelgate reads with SELECT only, so it cannot add
 an index: as LiteLLM ships, each poll scans the key table. This measures, on LiteLLM's schema
-with --keys keys, --users users and --teams teams:
+with --keys keys, --users users (each a member of one of --teams teams, one in ten with an own
+model list):
 
 1. each poll query alone (the reader's SQL shape, run --runs times): time and plan;
 2. the built binary polling for --seconds seconds while nothing changes: PostgreSQL backend CPU
@@ -65,6 +66,15 @@ QUERIES = {
                     'AND NOT EXISTS (SELECT 1 FROM "LiteLLM_VerificationToken" k WHERE k.token = d.token)',
     "rotated keys": _rows("LiteLLM_DeprecatedVerificationToken", f"token, active_token_id, {_epoch('revoke_at')}",
                           "t.revoke_at > (now() AT TIME ZONE 'UTC')"),
+    # Each poll asks for the digest; the lists themselves only when it changed.
+    "team members' digest": 'SELECT COALESCE(md5(json_agg(json_build_array(t.team_id, t.user_id, b.allowed_models) '
+                            'ORDER BY t.team_id, t.user_id)::text), \'\') FROM "LiteLLM_TeamMembership" t '
+                            'JOIN "LiteLLM_BudgetTable" b ON b.budget_id = t.budget_id WHERE cardinality(b.allowed_models) > 0',
+    "team members' lists": _rows("LiteLLM_TeamMembership",
+                                 'user_id, team_id, COALESCE((SELECT b.allowed_models FROM "LiteLLM_BudgetTable" b '
+                                 "WHERE b.budget_id = t.budget_id), '{}') AS allowed_models",
+                                 'EXISTS (SELECT 1 FROM "LiteLLM_BudgetTable" b WHERE b.budget_id = t.budget_id '
+                                 "AND cardinality(b.allowed_models) > 0)"),
 }
 INDEXES = ["LiteLLM_VerificationToken", "LiteLLM_UserTable", "LiteLLM_TeamTable"]
 
@@ -87,6 +97,14 @@ def fill(url: str, keys: int, users: int, teams: int) -> None:
         conn.execute(f'INSERT INTO "LiteLLM_DeletedVerificationToken" (id, token, models, created_at, updated_at, deleted_at) '
                      f"SELECT 'd' || i, encode(sha256(('sk-gone-' || i)::bytea), 'hex'), ARRAY['gpt-4o-mini'], {stamp}, {stamp}, {stamp} "
                      f"FROM generate_series(1, %s) AS i", (keys // 10,))
+        # Every user a member of one team (/team/member_add); one in ten with an own model list,
+        # whose budget row the membership links to.
+        conn.execute('INSERT INTO "LiteLLM_BudgetTable" (budget_id, allowed_models, created_at, created_by, updated_at, updated_by) '
+                     f"SELECT 'member-budget-' || i, ARRAY['gpt-4o-mini'], {stamp}, 'admin', {stamp}, 'admin' "
+                     f"FROM generate_series(1, %s, 10) AS i", (users,))
+        conn.execute('INSERT INTO "LiteLLM_TeamMembership" (user_id, team_id, budget_id) '
+                     "SELECT 'user-' || i, 'team-' || (i %% %s + 1), CASE WHEN i %% 10 = 1 THEN 'member-budget-' || i END "
+                     "FROM generate_series(1, %s) AS i", (teams, users))
         conn.execute("ANALYZE")
 
 
@@ -120,7 +138,7 @@ def cpu_seconds(pid: int) -> float:
 def table_reads(conn) -> dict[str, int]:
     rows = conn.execute("SELECT relname, seq_tup_read + COALESCE(idx_tup_fetch, 0), seq_scan FROM pg_stat_user_tables "
                         "WHERE relname IN ('LiteLLM_VerificationToken', 'LiteLLM_UserTable', 'LiteLLM_TeamTable', "
-                        "'LiteLLM_ProxyModelTable')").fetchall()
+                        "'LiteLLM_TeamMembership', 'LiteLLM_ProxyModelTable')").fetchall()
     return {name: reads for name, reads, _ in rows} | {"_model_scans": next((s for n, _, s in rows if n == "LiteLLM_ProxyModelTable"), 0)}
 
 

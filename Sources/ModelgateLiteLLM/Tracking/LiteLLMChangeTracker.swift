@@ -24,6 +24,8 @@ public struct LiteLLMPoll: Sendable {
     /// Every member's own model list, when read (they are read whole: a membership or budget
     /// change touches no team's `updated_at`); nil leaves the tracked lists as they are.
     public var teamMembers: [LiteLLMTeamMemberRow]?
+    /// The database's digest of them when they were read (`teamMembersDigest`).
+    public var teamMembersDigest: String?
 
     public init() {}
 }
@@ -63,6 +65,8 @@ public struct LiteLLMChangeTracker: Sendable {
     private(set) var users: [String: LiteLLMUserRow] = [:]
     /// Members' own model lists by team id, then user id.
     private(set) var memberModels: [String: [String: [String]]] = [:]
+    /// The database's digest of the member lists tracked; nil until a poll has read one.
+    public private(set) var teamMembersDigest: String?
     private(set) var models: [LiteLLMModelRow] = []
     private(set) var credentials: [String: LiteLLMCredentialRow] = [:]
     /// The newest `updated_at` seen per polled table (seconds since 1970, UTC).
@@ -154,6 +158,7 @@ public struct LiteLLMChangeTracker: Sendable {
         // A team is mapped again when its row or its members' lists changed.
         var remapped = Set<String>()
         if let rows = poll.teamMembers {
+            teamMembersDigest = poll.teamMembersDigest
             let lists = LiteLLMPolicyMapper.memberModels(rows)
             remapped = Set(lists.keys).union(memberModels.keys).filter { lists[$0] != memberModels[$0] }
             memberModels = lists
