@@ -33,6 +33,8 @@ import Testing
             var keys: [KeyRow]
             var teams: [TeamRow]
             var users: [UserRow]
+            /// As read from `LiteLLM_TeamMembership` and its budget.
+            var team_members: [LiteLLMTeamMemberRow]
         }
         struct Case: Decodable {
             var key: String
@@ -85,6 +87,8 @@ import Testing
     /// modelgate allows each of these; LiteLLM denies them.
     static let wildcardReadWider: Set<String> = [
         "wild-openai db-gpt", "empty-team-wild db-gpt", "wild-bedrock claude-opus-4-7",
+        // The same reading in a team member's own list.
+        "empty-team-proxy-member-openai db-gpt",
     ]
 
     static func snapshot() throws -> PolicySnapshot {
@@ -95,7 +99,8 @@ import Testing
                 LiteLLMKeyRow(token: $0.token, keyAlias: $0.key_alias, models: $0.models, teamID: $0.team_id, userID: $0.user_id, config: $0.config)
             },
             teams: rows.teams.map { LiteLLMTeamRow(teamID: $0.team_id, models: $0.models, blocked: $0.blocked) },
-            users: rows.users.map { LiteLLMUserRow(userID: $0.user_id, models: $0.models) })
+            users: rows.users.map { LiteLLMUserRow(userID: $0.user_id, models: $0.models) },
+            teamMembers: rows.team_members)
         let mapper = LiteLLMPolicyMapper(cipher: nil, environment: [:])
         let (database, problems) = mapper.parts(contents)
         #expect(problems.isEmpty)

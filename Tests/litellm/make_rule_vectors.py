@@ -7,7 +7,8 @@ LiteLLM's functions run on a real litellm.Router built from the model list, in t
 LiteLLM's request path calls them (can_key_call_resolved_model, then common_checks):
   1. the key's own list: can_key_call_model, skipped when the key names all-team-models or has
      a non-empty `config` (can_key_call_resolved_model);
-  2. with a team: a blocked team denies; can_team_access_model;
+  2. with a team: a blocked team denies; can_team_access_model; then, for a key bound to a user
+     who is a member with an own model list, check_team_member_model_access (common_checks 2.2);
   3. without a team: can_user_call_model with the key's user (common_checks step 2.1).
 Organisation `models` are not consulted on a request by this LiteLLM (only when a team or key is
 created: can_org_access_model in team_endpoints), so they are not part of a case.
@@ -23,6 +24,8 @@ import pathlib
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 import litellm  # noqa: E402
+from litellm.models.budget import LiteLLM_BudgetTable  # noqa: E402
+from litellm.models.team_membership import LiteLLM_TeamMembership  # noqa: E402
 from litellm.proxy._types import LiteLLM_TeamTable, LiteLLM_UserTable, ProxyException, UserAPIKeyAuth, hash_token  # noqa: E402
 from litellm.proxy.auth import auth_checks  # noqa: E402
 
@@ -52,6 +55,14 @@ USERS = [
     {"user_id": "user-nodefault", "models": ["no-default-models"]},
 ]
 
+# /team/member_add with allowed_models: the member's own list, in its budget row.
+MEMBERS = [
+    {"team_id": "team-frontier", "user_id": "member-opus", "allowed_models": ["claude-opus-4-7"]},
+    {"team_id": "team-all", "user_id": "member-cheap", "allowed_models": ["cheap"]},
+    {"team_id": "team-proxy", "user_id": "member-openai", "allowed_models": ["openai/*"]},
+    {"team_id": "team-mini", "user_id": "member-empty", "allowed_models": []},
+]
+
 KEYS = [
     {"name": "empty-noteam", "models": []},
     {"name": "mini", "models": ["gpt-4o-mini"]},
@@ -76,6 +87,12 @@ KEYS = [
     {"name": "empty-team-mini-user-nodefault", "models": [], "team_id": "team-mini", "user_id": "user-nodefault"},
     {"name": "db-group", "models": ["db-group"]},
     {"name": "mini-team-blocked", "models": ["gpt-4o-mini"], "team_id": "team-blocked"},
+    {"name": "empty-team-frontier-member-opus", "models": [], "team_id": "team-frontier", "user_id": "member-opus"},
+    {"name": "allteam-team-frontier-member-opus", "models": ["all-team-models"], "team_id": "team-frontier", "user_id": "member-opus"},
+    {"name": "empty-team-all-member-cheap", "models": [], "team_id": "team-all", "user_id": "member-cheap"},
+    {"name": "empty-team-proxy-member-openai", "models": [], "team_id": "team-proxy", "user_id": "member-openai"},
+    {"name": "empty-team-mini-member-empty", "models": [], "team_id": "team-mini", "user_id": "member-empty"},
+    {"name": "empty-team-mini-member-opus", "models": [], "team_id": "team-mini", "user_id": "member-opus"},
 ]
 
 
@@ -94,8 +111,16 @@ async def litellm_decides(router, key, model):
         if team is not None:
             if team.get("blocked"):
                 return False, "team_blocked"
-            await auth_checks.can_team_access_model(
-                model=model, team_object=LiteLLM_TeamTable(team_id=team["team_id"], models=team["models"]), llm_router=router)
+            team_object = LiteLLM_TeamTable(team_id=team["team_id"], models=team["models"])
+            await auth_checks.can_team_access_model(model=model, team_object=team_object, llm_router=router)
+            if token.user_id is not None:
+                member = next((m for m in MEMBERS if m["team_id"] == team["team_id"] and m["user_id"] == token.user_id), None)
+                membership = None if member is None else LiteLLM_TeamMembership(
+                    user_id=member["user_id"], team_id=member["team_id"], budget_id="budget-" + member["user_id"],
+                    litellm_budget_table=LiteLLM_BudgetTable(allowed_models=member["allowed_models"]))
+                await auth_checks.check_team_member_model_access(
+                    model=model, team_object=team_object, valid_token=token, llm_router=router, prisma_client=None,
+                    user_api_key_cache=None, proxy_logging_obj=None, team_membership=membership, team_membership_loaded=True)
         elif user is not None:
             await auth_checks.can_user_call_model(
                 model=model, llm_router=router, user_object=LiteLLM_UserTable(user_id=user["user_id"], models=user["models"]))
@@ -116,6 +141,7 @@ async def main():
                   "team_id": k.get("team_id"), "user_id": k.get("user_id"), "config": json.dumps(k.get("config", {}))} for k in KEYS],
         "teams": [{"team_id": t["team_id"], "models": t["models"], "blocked": t.get("blocked", False)} for t in TEAMS],
         "users": USERS,
+        "team_members": MEMBERS,
     }
     out = pathlib.Path(__file__).resolve().parents[1] / "ModelgateLiteLLMTests" / "Fixtures" / "rule-vectors.json"
     out.write_text(json.dumps({"generator": "Tests/litellm/make_rule_vectors.py", "litellm": litellm.__version__ if hasattr(litellm, "__version__") else "pinned",
