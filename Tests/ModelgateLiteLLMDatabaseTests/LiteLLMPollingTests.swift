@@ -39,13 +39,24 @@ struct LiteLLMPollingTests {
         LiteLLMDatabaseReaderTests.decide(key, "POST", "/v1/chat/completions", model: model, in: snapshot)
     }
 
-    @Test func sqlChangesAreFoundWithinAPoll() async throws {
+    /// A scenario running and a read-only connection to it for `body`, closed either way.
+    static func withScenario(id: Int, _ body: (LiteLLMScenario, PostgresConnection, Logger) async throws -> Void) async throws {
         let scenario = try LiteLLMScenario.start()
         defer { scenario.stop() }
         let logger = Logger(label: "test")
         let connection = try await PostgresConnection.connect(
-            configuration: DatabaseURL(parsing: scenario.url).connectionConfiguration(), id: 2, logger: logger)
+            configuration: DatabaseURL(parsing: scenario.url).connectionConfiguration(), id: id, logger: logger)
         do {
+            try await body(scenario, connection, logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+    }
+
+    @Test func sqlChangesAreFoundWithinAPoll() async throws {
+        try await Self.withScenario(id: 2) { scenario, connection, logger in
             let cipher = LiteLLMCipher(saltKey: LiteLLMSaltKey(scenario.saltKey, origin: .saltKey))
             let mapper = LiteLLMPolicyMapper(cipher: cipher, environment: [:])
             let contents = try await LiteLLMDatabaseReader.readAll(on: connection, logger: logger)
@@ -121,23 +132,14 @@ struct LiteLLMPollingTests {
             let p99 = sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.99).rounded(.up)) - 1)]
             print("LITELLM-POLL changes=\(sorted.count) p50_ms=\(Int(p50 * 1000)) p99_ms=\(Int(p99 * 1000)) max_ms=\(Int(sorted.last! * 1000))")
             #expect(p99 < 1.0)
-        } catch {
-            try? await connection.close()
-            throw error
         }
-        try await connection.close()
     }
 
     /// A team member's own model list (LiteLLM's `/team/member_add` and `/team/member_update`
     /// with `allowed_models`) limits that user's keys of the team, as LiteLLM's
     /// `check_team_member_model_access` does, from the next poll.
     @Test func aMembersOwnModelListIsInForceFromTheNextPoll() async throws {
-        let scenario = try LiteLLMScenario.start()
-        defer { scenario.stop() }
-        let logger = Logger(label: "test")
-        let connection = try await PostgresConnection.connect(
-            configuration: DatabaseURL(parsing: scenario.url).connectionConfiguration(), id: 4, logger: logger)
-        do {
+        try await Self.withScenario(id: 4) { scenario, connection, logger in
             let mapper = LiteLLMPolicyMapper(cipher: nil, environment: [:])
             let contents = try await LiteLLMDatabaseReader.readAll(on: connection, logger: logger)
             var tracker = LiteLLMChangeTracker(mapper: mapper, loaded: contents)
@@ -172,11 +174,7 @@ struct LiteLLMPollingTests {
             try scenario.send(["op": "update_member_models", "budget_id": budget, "allowed_models": [String]()])
             try await poll()
             #expect(decide(member, "claude-opus-4-7").allow && decide(member, "gpt-4o").allow)
-        } catch {
-            try? await connection.close()
-            throw error
         }
-        try await connection.close()
     }
 }
 
